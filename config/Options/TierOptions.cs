@@ -1,0 +1,38 @@
+namespace Gateway.Config.Options;
+
+/// <summary>One tier of service: <c>Gateway:Tiers:{name}</c>.</summary>
+public sealed class TierOptions
+{
+    /// <summary>Hard end-to-end timeout, counted from the request's arrival at the gateway.</summary>
+    public int TimeoutMs { get; set; }
+
+    /// <summary>Time to live of cached responses.</summary>
+    public int CacheTtlSeconds { get; set; }
+
+    /// <summary>Admitted requests per second, across all gateway nodes.</summary>
+    public int MaxQps { get; set; }
+
+    /// <summary>Extra requests admitted at once above the steady rate; defaults to one second's worth of <see cref="MaxQps"/> divided by ten.</summary>
+    public int? Burst { get; set; }
+
+    /// <summary>Cache quota as a size string such as <c>40GB</c> or <c>512KB</c> (binary units).</summary>
+    public string CacheQuota { get; set; } = "";
+
+    /// <summary>Weight of this tier in the fair upstream queue.</summary>
+    public int? FairShareWeight { get; set; }
+
+    /// <summary>The SPEC §2 table.</summary>
+    public static Dictionary<string, TierOptions> CreateDefaults() => new(StringComparer.Ordinal)
+    {
+        ["platinum"] = new() { TimeoutMs = 200, CacheTtlSeconds = 3600, MaxQps = 1000, CacheQuota = "40GB", FairShareWeight = 4 },
+        ["gold"] = new() { TimeoutMs = 500, CacheTtlSeconds = 1800, MaxQps = 500, CacheQuota = "20GB", FairShareWeight = 2 },
+        ["silver"] = new() { TimeoutMs = 1000, CacheTtlSeconds = 900, MaxQps = 200, CacheQuota = "10GB", FairShareWeight = 1 },
+    };
+}
+
+/// <summary>One tenant: <c>Gateway:Tenants:{tenantId}</c>.</summary>
+public sealed class TenantOptions
+{
+    /// <summary>Name of the tenant's tier.</summary>
+    public string Tier { get; set; } = "";
+}

@@ -1,0 +1,102 @@
+using Gateway.Admin;
+using Gateway.Config.Options;
+using Gateway.Config.Reload;
+using Gateway.Health;
+using Gateway.Telemetry;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Problems;
+using Gateway.Transforms.Tenancy;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Gateway.Hosting;
+
+/// <summary>The gateway's start-up, as two calls: <c>builder.AddGateway()</c> and <c>app.MapGateway()</c>.</summary>
+public static class GatewayHostingExtensions
+{
+    /// <summary>Loads and validates configuration and registers every gateway service.</summary>
+    /// <exception cref="GatewayConfigurationException">The configuration is invalid; the message names each key.</exception>
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var fileEvents = new ConfigFileEvents();
+        var path = GatewayConfigurationFile.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
+        try
+        {
+            GatewayConfigurationFile.Install(builder.Configuration, path, fileEvents);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new GatewayConfigurationException([ex.Message]);
+        }
+
+        var errors = GatewaySettingsMonitor.ValidateConfiguration(builder.Configuration);
+        if (errors.Count > 0)
+        {
+            throw new GatewayConfigurationException(errors);
+        }
+
+        var startup = new GatewayOptions();
+        builder.Configuration.GetSection(GatewayOptions.SectionName).Bind(startup);
+        ConfigureKestrel(builder, startup.Limits);
+
+        var services = builder.Services;
+        services.AddSingleton(fileEvents);
+        services.AddSingleton<GatewaySettingsMonitor>();
+        services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
+        services.AddGatewayStages();
+        services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms<TenantHeadersTransformProvider>();
+        builder.AddGatewayTelemetry();
+        return builder;
+    }
+
+    /// <summary>Builds the request pipeline and maps the proxy, admin, health and metrics endpoints.</summary>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Resolve now so configuration errors surface at start-up, not on the first request.
+        _ = app.Services.GetRequiredService<IGatewaySettings>();
+
+        app.UseGatewayEdge();
+        app.UseExceptionHandler(errorApp => errorApp.Run(WriteInternalErrorAsync));
+        app.UseRouting();
+
+        app.MapHealthEndpoints();
+        app.MapGatewayTelemetry();
+        var admin = app.MapGroup("/admin");
+        admin.MapTierEndpoints();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseGatewayStages();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, LimitsOptions limits)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(limits.RequestHeadersTimeoutSeconds);
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+        });
+    }
+
+    private static Task WriteInternalErrorAsync(HttpContext context)
+    {
+        var request = context.Features.Get<GatewayRequest>();
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Errors");
+        logger.LogError(error, "Unhandled error on {Path}", context.Request.Path.Value);
+        return ProblemWriter.WriteAsync(context, ProblemKind.Internal, "The gateway failed to handle the request; the error has been logged.",
+            request?.TenantId, request?.Tier?.Name);
+    }
+}

@@ -1,0 +1,71 @@
+using Gateway.Config.Reload;
+using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Tenancy;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Transforms.Pipeline;
+
+/// <summary>
+/// First middleware of the application: stamps the arrival time (the tier deadline counts from here),
+/// pins the settings snapshot, removes gateway-owned headers a client may have forged, and records the
+/// per-tenant request metrics once a proxied request has finished.
+/// </summary>
+public sealed class GatewayEdgeMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly IGatewaySettings _settings;
+    private readonly TimeProvider _time;
+    private readonly GatewayMetrics _metrics;
+
+    /// <summary>Creates the middleware.</summary>
+    public GatewayEdgeMiddleware(RequestDelegate next, IGatewaySettings settings, TimeProvider time, GatewayMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        _next = next;
+        _settings = settings;
+        _time = time;
+        _metrics = metrics;
+    }
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = new GatewayRequest(_settings.Current, _time.GetTimestamp()) { ClientAborted = context.RequestAborted };
+        context.Features.Set(request);
+        GatewayHeaders.Scrub(context.Request.Headers);
+
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (request.RouteId is not null)
+            {
+                Record(context, request);
+            }
+        }
+    }
+
+    private void Record(HttpContext context, GatewayRequest request)
+    {
+        var elapsed = _time.GetElapsedTime(request.ArrivalTimestamp);
+        var outcome = request.Outcome;
+        if (outcome == RequestOutcome.Pending)
+        {
+            outcome = request.ClientAborted.IsCancellationRequested ? RequestOutcome.ClientAborted
+                : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? RequestOutcome.UpstreamError
+                : RequestOutcome.Ok;
+            request.Outcome = outcome;
+        }
+
+        bool? withinSla = outcome switch
+        {
+            RequestOutcome.Ok or RequestOutcome.CacheHit => request.Tier is { } tier && elapsed <= tier.Timeout,
+            RequestOutcome.Timeout or RequestOutcome.UpstreamError => false,
+            _ => null,
+        };
+
+        _metrics.RequestCompleted(request.TenantLabel, request.TierLabel, request.RouteId!, outcome.Label(), elapsed.TotalSeconds, withinSla);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Gateway.Config.Options;
+using Gateway.Config.Reload;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Gateway.Transforms.Tenancy;
+
+/// <summary>
+/// Validates bearer tokens against the current <c>Gateway:Jwt</c> settings. Accepted tokens are
+/// remembered until they expire, so the signature is checked once per token rather than once per request.
+/// </summary>
+public sealed class TenantTokenValidator
+{
+    private const int MaxCachedTokens = 50_000;
+
+    private readonly IGatewaySettings _settings;
+    private readonly TimeProvider _time;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly ConcurrentDictionary<string, TenantPrincipal> _accepted = new(StringComparer.Ordinal);
+    private volatile ValidationState? _state;
+
+    /// <summary>Creates a validator that follows reloads of <paramref name="settings"/>.</summary>
+    public TenantTokenValidator(IGatewaySettings settings, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(time);
+        _settings = settings;
+        _time = time;
+    }
+
+    /// <summary>Validates the value of an <c>Authorization</c> header.</summary>
+    public ValueTask<TokenCheck> ValidateHeaderAsync(string? authorization)
+    {
+        if (string.IsNullOrEmpty(authorization))
+        {
+            return ValueTask.FromResult(TokenCheck.Invalid("A bearer token is required."));
+        }
+
+        const string scheme = "Bearer ";
+        if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length <= scheme.Length)
+        {
+            return ValueTask.FromResult(TokenCheck.Invalid("The Authorization header must carry a bearer token."));
+        }
+
+        return ValidateAsync(authorization[scheme.Length..].Trim());
+    }
+
+    /// <summary>Validates a compact JWT.</summary>
+    public ValueTask<TokenCheck> ValidateAsync(string token)
+    {
+        var state = CurrentState();
+        if (_accepted.TryGetValue(token, out var cached))
+        {
+            if (cached.ExpiresAt > _time.GetUtcNow())
+            {
+                return ValueTask.FromResult(TokenCheck.Valid(cached));
+            }
+
+            _accepted.TryRemove(token, out _);
+        }
+
+        return ValidateUncachedAsync(token, state);
+    }
+
+    private async ValueTask<TokenCheck> ValidateUncachedAsync(string token, ValidationState state)
+    {
+        if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
+        {
+            return TokenCheck.Invalid("The bearer token is malformed.");
+        }
+
+        // Lifetime is checked against the gateway's clock, so tests can drive it and nodes agree.
+        var parameters = state.Parameters.Clone();
+        parameters.LifetimeValidator = (notBefore, expires, _, p) => LifetimeIsValid(notBefore, expires, p.ClockSkew);
+
+        TokenValidationResult result;
+        try
+        {
+            result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException)
+        {
+            return TokenCheck.Invalid("The bearer token is malformed.");
+        }
+
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return TokenCheck.Invalid(Describe(result.Exception));
+        }
+
+        var jwtOptions = state.Options;
+        jwt.TryGetPayloadValue<string>(jwtOptions.TenantClaim, out var tenant);
+        jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sub, out var subject);
+        var isAdmin = HasScope(jwt, jwtOptions.AdminScope);
+        if (string.IsNullOrEmpty(tenant) && !isAdmin)
+        {
+            return TokenCheck.Invalid($"The token carries no '{jwtOptions.TenantClaim}' claim.");
+        }
+
+        var principal = new TenantPrincipal(string.IsNullOrEmpty(tenant) ? null : tenant, subject, isAdmin, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        if (_accepted.Count >= MaxCachedTokens)
+        {
+            // A flood of distinct tokens must not grow memory without bound; dropping the cache only costs re-validation.
+            _accepted.Clear();
+        }
+
+        _accepted[token] = principal;
+        return TokenCheck.Valid(principal);
+    }
+
+    private bool LifetimeIsValid(DateTime? notBefore, DateTime? expires, TimeSpan skew)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (expires is null)
+        {
+            throw new SecurityTokenNoExpirationException("no exp");
+        }
+
+        if (notBefore is { } nbf && nbf > now + skew)
+        {
+            throw new SecurityTokenNotYetValidException("nbf in the future") { NotBefore = nbf };
+        }
+
+        if (expires.Value < now - skew)
+        {
+            throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
+        }
+
+        return true;
+    }
+
+    private static bool HasScope(JsonWebToken jwt, string scope)
+    {
+        if (string.IsNullOrEmpty(scope))
+        {
+            return false;
+        }
+
+        if (jwt.TryGetPayloadValue<string>("scope", out var spaced) && spaced is not null)
+        {
+            foreach (var part in spaced.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (part == scope)
+                {
+                    return true;
+                }
+            }
+        }
+
+        if (jwt.TryGetPayloadValue<List<string>>("scope", out var listed) && listed is not null)
+        {
+            return listed.Contains(scope);
+        }
+
+        return false;
+    }
+
+    private static string Describe(Exception? error) => error switch
+    {
+        SecurityTokenExpiredException => "The bearer token has expired.",
+        SecurityTokenNotYetValidException => "The bearer token is not valid yet.",
+        SecurityTokenNoExpirationException => "The bearer token has no expiry.",
+        SecurityTokenInvalidIssuerException => "The bearer token was issued by an untrusted issuer.",
+        SecurityTokenInvalidAudienceException => "The bearer token is not meant for this audience.",
+        SecurityTokenInvalidAlgorithmException => "The bearer token's signing algorithm is not allowed.",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The bearer token's signature is invalid.",
+        SecurityTokenMalformedException or ArgumentException => "The bearer token is malformed.",
+        _ => "The bearer token is invalid.",
+    };
+
+    private ValidationState CurrentState()
+    {
+        var settings = _settings.Current;
+        var state = _state;
+        if (state is not null && state.Version == settings.Version)
+        {
+            return state;
+        }
+
+        var jwt = settings.Options.Jwt;
+        var authority = state?.Authority;
+        if (string.IsNullOrWhiteSpace(jwt.Authority))
+        {
+            authority = null;
+        }
+        else if (authority is null || !string.Equals(state!.Options.Authority, jwt.Authority, StringComparison.Ordinal))
+        {
+            authority = TokenValidationSetup.CreateAuthority(jwt);
+        }
+
+        var rebuilt = new ValidationState(settings.Version, jwt, TokenValidationSetup.Build(jwt, authority), authority);
+        if (state is null || !SameJwt(state.Options, jwt))
+        {
+            // Keys, issuer or audience changed: a token accepted before may not be acceptable now.
+            _accepted.Clear();
+        }
+
+        _state = rebuilt;
+        return rebuilt;
+    }
+
+    private static bool SameJwt(JwtOptions a, JwtOptions b) =>
+        a.Issuer == b.Issuer && a.Audience == b.Audience && a.SigningKey == b.SigningKey && a.Authority == b.Authority
+        && a.TenantClaim == b.TenantClaim && a.ClockSkewSeconds == b.ClockSkewSeconds && a.AdminScope == b.AdminScope
+        && a.PublicKeys.SequenceEqual(b.PublicKeys);
+
+    private sealed record ValidationState(
+        long Version,
+        JwtOptions Options,
+        TokenValidationParameters Parameters,
+        Microsoft.IdentityModel.Protocols.ConfigurationManager<OpenIdConnectConfiguration>? Authority);
+}
