@@ -5,6 +5,7 @@ using Gateway.Health;
 using Gateway.Telemetry;
 using Gateway.Transforms.Pipeline;
 using Gateway.Transforms.Problems;
+using Gateway.Transforms.Redis;
 using Gateway.Transforms.Tenancy;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -44,6 +45,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewaySettingsMonitor>();
         services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
         services.AddGatewayStages();
+        services.AddGatewayRedis();
         services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms<TenantHeadersTransformProvider>();
