@@ -11,7 +11,7 @@ namespace Gateway.Hosting;
 /// <c>Gateway token --tenant ID [--scope S] [--subject S] [--lifetime SECONDS] [--config PATH]</c>: prints a
 /// development token signed with the configured HS256 <c>Gateway:Jwt:SigningKey</c>.
 /// </summary>
-internal static class TokenCommand
+public static class TokenCommand
 {
     /// <summary>Sub-command name.</summary>
     public const string Name = "token";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Config.Reload;
 using Gateway.Transforms.Diagnostics;
 using Gateway.Transforms.Tenancy;
@@ -34,6 +35,8 @@ public sealed class GatewayEdgeMiddleware
         context.Features.Set(request);
         GatewayHeaders.Scrub(context.Request.Headers);
 
+        // Null unless a tracer listens (OTLP configured), so the untraced path pays nothing.
+        using var activity = GatewayActivity.Source.StartActivity("gateway.request");
         try
         {
             await _next(context);
@@ -43,7 +46,25 @@ public sealed class GatewayEdgeMiddleware
             if (request.RouteId is not null)
             {
                 Record(context, request);
+                if (activity is not null)
+                {
+                    Tag(activity, request);
+                }
             }
+        }
+    }
+
+    private static void Tag(Activity activity, GatewayRequest request)
+    {
+        activity.SetTag("gateway.tenant", request.TenantLabel);
+        activity.SetTag("gateway.tier", request.TierLabel);
+        activity.SetTag("gateway.route", request.RouteId);
+        activity.SetTag("gateway.outcome", request.Outcome.Label());
+        activity.SetTag("gateway.cache", request.CacheResult ?? "none");
+        activity.SetTag("gateway.throttle", request.ThrottleDecision ?? "none");
+        if (request.Outcome is RequestOutcome.Timeout or RequestOutcome.UpstreamError)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, request.Outcome.Label());
         }
     }
 
