@@ -62,7 +62,7 @@ public sealed class GatewayMetrics
 
         _throttleRejections = meter.CreateCounter<long>("gateway.throttle.rejections", "{request}", "Requests refused by reason: rate_limit, auto_throttle, shed.");
         _throttleFallbacks = meter.CreateCounter<long>("gateway.throttle.fallbacks", "{decision}", "Admissions decided by the local fallback limiter because Redis was unavailable.");
-        meter.CreateObservableGauge("gateway.throttle.effective_limit", () => Throttle(s => s.EffectiveLimit), "{request}/s", "Requests per second a tenant is currently admitted at.");
+        meter.CreateObservableGauge("gateway.throttle.effective_limit", () => Throttle(s => s.EffectiveLimit), "{request}", "Requests per second a tenant is currently admitted at.");
         meter.CreateObservableGauge("gateway.throttle.limit_utilization", () => Throttle(s => s.Utilization), "1", "Observed rate over the tenant's limit.");
         meter.CreateObservableGauge("gateway.tenant.hot", () => Throttle(s => s.Hot ? 1 : 0), "{tenant}", "1 while a tenant uses 80% or more of its limit.");
         meter.CreateObservableGauge("gateway.tenant.auto_throttled", () => Throttle(s => s.AutoThrottled ? 1 : 0), "{tenant}", "1 while a tenant's limit is lowered for taking more than its share.");
