@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# Multi-stage build of the tenant isolation gateway.
+#   docker build -t tenant-gateway .
+#   docker run -p 8080:8080 -e Gateway__Redis__Configuration=redis:6379 tenant-gateway
+#   docker run -p 8080:8080 -v $PWD/prod.json:/config/gateway.json tenant-gateway --config /config/gateway.json
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY config/Gateway.Config.csproj config/
+COPY transforms/Gateway.Transforms.csproj transforms/
+COPY gateway/Gateway.csproj gateway/
+RUN dotnet restore gateway/Gateway.csproj
+COPY appsettings.json ./
+COPY config/ config/
+COPY transforms/ transforms/
+COPY gateway/ gateway/
+RUN dotnet publish gateway/Gateway.csproj -c Release -o /app --no-restore /p:UseAppHost=false
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The root appsettings.json ships with the image; mount a file and pass --config to replace it, or
+# override single keys with environment variables (Gateway__Section__Key).
+ENV Urls=http://+:8080 \
+    DOTNET_gcServer=1 \
+    DOTNET_TieredPGO=1
+EXPOSE 8080
+# Non-root user provided by the .NET runtime images (uid 1654).
+USER $APP_UID
+ENTRYPOINT ["dotnet", "Gateway.dll"]
