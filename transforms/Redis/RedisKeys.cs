@@ -22,6 +22,9 @@ public static class RedisKeys
         return string.Concat("cache:", Tag(tenantId), ":", generation.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", sha256Hex);
     }
 
+    /// <summary>Prefix of every cache entry of a tenant, whatever the generation: <c>cache:{tenant}:</c>. Never scanned; the reclaim script appends the live generation to it to tell old entries from current ones.</summary>
+    public static string CacheEntryPrefix(string tenantId) => string.Concat("cache:", Tag(tenantId), ":");
+
     /// <summary>Prefix of every cache entry of a tenant's generation (for documentation and tests; never scanned).</summary>
     public static string CacheGenerationPrefix(string tenantId, long generation) =>
         string.Concat("cache:", Tag(tenantId), ":", generation.ToString(System.Globalization.CultureInfo.InvariantCulture), ":");

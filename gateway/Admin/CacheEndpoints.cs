@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Gateway.Config.Reload;
+using Gateway.Transforms.Caching;
+using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Problems;
+using Gateway.Transforms.Tenancy;
+
+namespace Gateway.Admin;
+
+/// <summary>
+/// <c>POST /admin/cache/invalidate</c> (tenant-scoped, O(1) invalidation) and <c>GET /admin/cache/metrics/{tenant}</c>
+/// (figures shared by every node). While the shared store is unavailable both answer a 503 problem.
+/// </summary>
+internal static partial class CacheEndpoints
+{
+    private const int MaxBodyBytes = 4096;
+
+    /// <summary>Maps both endpoints.</summary>
+    public static void MapCacheEndpoints(this IEndpointRouteBuilder admin)
+    {
+        admin.MapPost("/cache/invalidate", InvalidateAsync);
+        admin.MapGet("/cache/metrics/{tenant}", MetricsAsync);
+    }
+
+    private static async Task InvalidateAsync(
+        HttpContext context,
+        IGatewaySettings settings,
+        TenantTokenValidator validator,
+        ITenantCacheStore store,
+        GatewayMetrics metrics,
+        ILoggerFactory loggers)
+    {
+        var tenantId = await ReadTenantIdAsync(context);
+        if (tenantId is null)
+        {
+            await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The body must be a JSON object with a string \"tenant_id\".");
+            return;
+        }
+
+        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenantId))
+        {
+            return;
+        }
+
+        var current = settings.Current;
+        var result = await store.InvalidateAsync(tenantId, CacheLifetimes.ForInvalidation(current.Table), context.RequestAborted);
+        if (result is null)
+        {
+            await StoreUnavailableAsync(context, store, tenantId);
+            return;
+        }
+
+        metrics.CacheInvalidated(current.Table.IsKnownTenant(tenantId) ? tenantId : GatewayRequest.UnknownLabel);
+        var logger = loggers.CreateLogger("Gateway.Admin.Cache");
+        LogInvalidated(logger, tenantId, result.Generation, result.DeletedKeys);
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        {
+            ["tenant_id"] = tenantId,
+            ["deleted_keys"] = result.DeletedKeys,
+            ["message"] = $"Cache of tenant '{tenantId}' invalidated (generation {result.Generation}); other tenants are untouched and old entries are reclaimed in the background.",
+        });
+    }
+
+    private static async Task MetricsAsync(
+        HttpContext context,
+        string tenant,
+        IGatewaySettings settings,
+        TenantTokenValidator validator,
+        ITenantCacheStore store,
+        CacheUsageReporter usageReporter)
+    {
+        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant))
+        {
+            return;
+        }
+
+        var table = settings.Current.Table;
+        if (!table.TryResolve(tenant, out var resolved))
+        {
+            await ProblemWriter.WriteAsync(context, ProblemKind.NotFound, "The tenant is not configured and there is no default tier.", tenant);
+            return;
+        }
+
+        var usage = await store.GetUsageAsync(tenant, context.RequestAborted);
+        if (usage is null)
+        {
+            await StoreUnavailableAsync(context, store, tenant);
+            return;
+        }
+
+        var quota = resolved.Tier.CacheQuotaBytes;
+        usageReporter.Report(table.IsKnownTenant(tenant) ? tenant : GatewayRequest.UnknownLabel, usage.SizeBytes, usage.KeyCount, quota);
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        {
+            ["tenant_id"] = tenant,
+            ["hits"] = usage.Hits,
+            ["misses"] = usage.Misses,
+            ["hit_rate"] = Math.Round(usage.HitRate, 4),
+            ["size_bytes"] = usage.SizeBytes,
+            ["key_count"] = usage.KeyCount,
+            ["quota_bytes"] = quota,
+        });
+    }
+
+    /// <summary>The <c>tenant_id</c> of a small JSON object body; null when the body is not that.</summary>
+    private static async Task<string?> ReadTenantIdAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("tenant_id", out var id)
+                && id.ValueKind == JsonValueKind.String
+                    ? id.GetString()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Task StoreUnavailableAsync(HttpContext context, ITenantCacheStore store, string tenantId)
+    {
+        context.Response.Headers.RetryAfter = "5";
+        return ProblemWriter.WriteAsync(context, ProblemKind.StoreUnavailable,
+            $"The shared cache store ({store.Name}) is unavailable; requests are being served without the cache. Retry shortly.", tenantId);
+    }
+
+    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Cache of tenant {TenantId} invalidated: generation {Generation}, {DeletedKeys} entries to reclaim")]
+    private static partial void LogInvalidated(ILogger logger, string tenantId, long generation, long deletedKeys);
+}

@@ -1,0 +1,171 @@
+using Gateway.Transforms.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Transforms.Caching;
+
+/// <summary>The miss path of <see cref="TenantCacheStage"/>: forward, tee the answer, share it with followers, store it.</summary>
+public sealed partial class TenantCacheStage
+{
+    private async Task ForwardAsync(
+        HttpContext context,
+        Func<Task> next,
+        GatewayRequest request,
+        CacheRouteSettings route,
+        string[] varyNames,
+        string hash,
+        long generation,
+        CacheCoalescer.Flight? flight)
+    {
+        var maxEntryBytes = request.Settings.Options.Cache.MaxEntryBytes;
+        var capture = ResponseCapture.Install(
+            context,
+            response => CacheabilityPolicy.EvaluateResponse(response.StatusCode, response.Headers, route.CacheStreaming, varyNames, maxEntryBytes),
+            maxEntryBytes,
+            flight is null ? null : () => flight.Complete(null));
+
+        CacheEntry? entry = null;
+        try
+        {
+            await next();
+            entry = Captured(context, request, capture);
+        }
+        finally
+        {
+            await capture.UninstallAsync();
+
+            // Followers replay at once; they do not wait for the store.
+            flight?.Complete(entry);
+        }
+
+        if (entry is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // The write releases the flight once the entry is in the store.
+            await StoreAsync(context, request, entry, capture.Decision, hash, generation, flight);
+        }
+        catch
+        {
+            flight?.Release();
+            throw;
+        }
+    }
+
+    private CacheEntry? Captured(HttpContext context, GatewayRequest request, ResponseCapture capture)
+    {
+        var upstreamAnswered = context.Features.Get<IForwarderErrorFeature>() is null
+            && request.Outcome is RequestOutcome.Pending or RequestOutcome.Ok;
+        if (!upstreamAnswered)
+        {
+            return null;
+        }
+
+        if (!capture.TryGetBody(out var body))
+        {
+            if (capture.State == CaptureState.TooLarge)
+            {
+                _metrics.CacheWriteSkipped(request.TenantLabel, CacheDecision.TooLarge);
+            }
+            else if (capture.State == CaptureState.PassThrough)
+            {
+                _metrics.CacheWriteSkipped(request.TenantLabel, CacheDecision.NotCacheable);
+                LogNotCacheable(_logger, request.TenantId!, capture.Decision.Detail ?? "incomplete body");
+            }
+
+            return null;
+        }
+
+        var response = context.Response;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var name in CacheabilityPolicy.ReplayableHeaders)
+        {
+            foreach (var value in response.Headers[name])
+            {
+                if (value is not null)
+                {
+                    headers.Add(new(name, value));
+                }
+            }
+        }
+
+        return new CacheEntry(request.TenantId!, response.StatusCode, _time.GetUtcNow(), headers, body.ToArray());
+    }
+
+    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheEntry entry, CacheDecision decision, string hash, long generation, CacheCoalescer.Flight? flight)
+    {
+        var tier = request.Tier!;
+        var options = request.Settings.Options;
+        var ttl = CacheabilityPolicy.EffectiveTtl(tier.CacheTtl, decision.UpstreamMaxAge);
+        var write = new CacheWriteRequest(
+            request.TenantId!,
+            hash,
+            generation,
+            CacheEntrySerializer.Serialize(entry),
+            ttl,
+            CacheLifetimes.WriteLimit(tier, options.Cache.QuotaWriteThreshold),
+            CacheLifetimes.ForWrite(tier, ttl));
+
+        // Finish the response first, so the client never waits for the store.
+        try
+        {
+            await context.Response.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client is gone; the answer is still worth keeping.
+        }
+
+        // Close to the deadline the write runs on its own, so it cannot push a finished request past its budget.
+        if (request.Remaining(_time) > TimeSpan.FromMilliseconds(options.Redis.OperationTimeoutMs * 2))
+        {
+            await WriteAsync(request, write, flight);
+        }
+        else
+        {
+            _ = Task.Run(() => WriteAsync(request, write, flight));
+        }
+    }
+
+    private async Task WriteAsync(GatewayRequest request, CacheWriteRequest write, CacheCoalescer.Flight? flight)
+    {
+        CacheWriteResult result;
+        try
+        {
+            result = await _store.SetAsync(write, CancellationToken.None);
+        }
+        finally
+        {
+            flight?.Release();
+        }
+
+        var label = request.TenantLabel;
+        switch (result.Status)
+        {
+            case CacheWriteStatus.Stored:
+                _metrics.CacheWritten(label);
+                break;
+            case CacheWriteStatus.SkippedQuota:
+                _metrics.CacheWriteSkipped(label, "quota");
+                LogQuotaSkip(_logger, write.TenantId, result.UsedBytes, write.LimitBytes);
+                break;
+            case CacheWriteStatus.StaleGeneration:
+                _metrics.CacheWriteSkipped(label, "stale_generation");
+                break;
+            default:
+                return;
+        }
+
+        _usage.Report(label, result.UsedBytes, result.KeyCount, request.Tier!.CacheQuotaBytes);
+    }
+
+    [LoggerMessage(EventId = 621, Level = LogLevel.Debug, Message = "Response for tenant {TenantId} not cached: {Reason}")]
+    private static partial void LogNotCacheable(ILogger logger, string tenantId, string reason);
+
+    [LoggerMessage(EventId = 622, Level = LogLevel.Information, Message = "Cache write skipped for tenant {TenantId}: {UsedBytes} bytes used, limit {LimitBytes} (quota threshold)")]
+    private static partial void LogQuotaSkip(ILogger logger, string tenantId, long usedBytes, long limitBytes);
+}

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using Gateway.Config.Options;
+using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Problems;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Transforms.Caching;
+
+/// <summary>
+/// Proxy stage: the tenant-scoped response cache. On routes with <c>"Cache": "true"</c> it answers hits
+/// from the tenant's namespace, coalesces identical misses, tees cacheable upstream answers into the store
+/// and stamps <c>X-Cache</c>. Any store trouble means BYPASS: the request goes to the upstream as if there
+/// were no cache.
+/// </summary>
+public sealed partial class TenantCacheStage
+{
+    private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNames = new();
+
+    private readonly ITenantCacheStore _store;
+    private readonly CacheCoalescer _coalescer;
+    private readonly CacheUsageReporter _usage;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TenantCacheStage> _logger;
+
+    /// <summary>Creates the stage.</summary>
+    public TenantCacheStage(ITenantCacheStore store, CacheCoalescer coalescer, CacheUsageReporter usage, GatewayMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(coalescer);
+        ArgumentNullException.ThrowIfNull(usage);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _store = store;
+        _coalescer = coalescer;
+        _usage = usage;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the stage.</summary>
+    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var route = CacheRouteSettings.For(context.GetReverseProxyFeature().Route.Config);
+        return route.Enabled ? CacheAsync(context, next, route) : next();
+    }
+
+    private async Task CacheAsync(HttpContext context, Func<Task> next, CacheRouteSettings route)
+    {
+        var request = context.GetGatewayRequest();
+        var tenant = request.TenantId ?? throw new InvalidOperationException("The cache stage must run after tenant resolution.");
+        var marker = new CacheMarker();
+        CacheReplay.StampOnStart(context.Response, marker);
+
+        var directive = CacheabilityPolicy.ReadClientDirective(context.Request.Headers);
+        if (directive == ClientCacheDirective.NoStore
+            || !CacheabilityPolicy.IsCacheableMethod(context.Request.Method)
+            || (route.PerUser && string.IsNullOrEmpty(request.Subject)))
+        {
+            await BypassAsync(request, marker, next);
+            return;
+        }
+
+        var options = request.Settings.Options.Cache;
+        var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, options.MaxRequestBodyBytes);
+        if (bodyStatus == RequestBodyStatus.Unreadable)
+        {
+            marker.Value = CacheMarker.Bypass;
+            request.Outcome = request.ClientAborted.IsCancellationRequested ? RequestOutcome.ClientAborted : RequestOutcome.Rejected;
+            await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The request body could not be read completely.", tenant, request.Tier!.Name);
+            return;
+        }
+
+        if (bodyStatus == RequestBodyStatus.TooLarge)
+        {
+            await BypassAsync(request, marker, next);
+            return;
+        }
+
+        var varyNames = VaryNames.GetValue(options, static o => CacheKeyBuilder.NormalizeNames(o.VaryHeaders));
+        var hash = CacheKeyBuilder.Compute(new CacheKeyParts(
+            request.RouteId ?? context.GetReverseProxyFeature().Route.Config.RouteId,
+            context.Request.Method,
+            string.Concat(context.Request.PathBase.Value, context.Request.Path.Value),
+            context.Request.Query,
+            body,
+            CacheKeyBuilder.VaryValues(varyNames, context.Request.Headers),
+            route.PerUser ? request.Subject : null));
+
+        long generation;
+        if (directive == ClientCacheDirective.NoCache)
+        {
+            if (await _store.GetGenerationAsync(tenant, context.RequestAborted) is not { } current)
+            {
+                await BypassAsync(request, marker, next);
+                return;
+            }
+
+            generation = current;
+            _store.RecordMiss(tenant);
+        }
+        else
+        {
+            var lookup = await _store.GetAsync(tenant, hash, context.RequestAborted);
+            switch (lookup.Status)
+            {
+                case CacheLookupStatus.Unavailable:
+                    await BypassAsync(request, marker, next);
+                    return;
+                case CacheLookupStatus.Hit:
+                    await HitAsync(context, request, marker, lookup.Entry!);
+                    return;
+                case CacheLookupStatus.TenantMismatch:
+                    _metrics.CacheTenantMismatch(request.TenantLabel);
+                    LogTenantMismatch(_logger, tenant);
+                    break;
+            }
+
+            generation = lookup.Generation;
+        }
+
+        marker.Value = CacheMarker.Miss;
+        request.CacheResult = "miss";
+        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "miss");
+        _usage.Touch(request);
+
+        // A client that asked for a fresh answer does not take another request's; it may lead, though.
+        var flight = _coalescer.Join(tenant, generation, hash, out var isLeader);
+        if (!isLeader && directive != ClientCacheDirective.NoCache)
+        {
+            if (await flight.WaitAsync(context.RequestAborted) is { } shared)
+            {
+                await CacheReplay.WriteAsync(context, shared, age: null);
+
+                // Finish now: the answer is complete even if the follower's deadline fires a moment later.
+                await context.Response.CompleteAsync();
+                return;
+            }
+
+            // The leader's answer was not cacheable: nothing safe to share, go to the upstream like any miss.
+            await ForwardAsync(context, next, request, route, varyNames, hash, generation, flight: null);
+            return;
+        }
+
+        await ForwardAsync(context, next, request, route, varyNames, hash, generation, isLeader ? flight : null);
+    }
+
+    private async Task BypassAsync(GatewayRequest request, CacheMarker marker, Func<Task> next)
+    {
+        marker.Value = CacheMarker.Bypass;
+        request.CacheResult = "bypass";
+        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "bypass");
+        await next();
+    }
+
+    private Task HitAsync(HttpContext context, GatewayRequest request, CacheMarker marker, CacheEntry entry)
+    {
+        marker.Value = CacheMarker.Hit;
+        request.CacheResult = "hit";
+        request.Outcome = RequestOutcome.CacheHit;
+        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "hit");
+        _usage.Touch(request);
+        return CacheReplay.WriteAsync(context, entry, _time.GetUtcNow() - entry.StoredAt);
+    }
+
+    [LoggerMessage(EventId = 620, Level = LogLevel.Error, Message = "Cache entry under tenant {TenantId}'s key was recorded for another tenant; treated as a miss")]
+    private static partial void LogTenantMismatch(ILogger logger, string tenantId);
+}
