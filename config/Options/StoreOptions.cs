@@ -49,6 +49,12 @@ public sealed class ThrottlingOptions
 
     /// <summary>Sliding window over which the hot-tenant rate is measured.</summary>
     public int HotWindowSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Budget of the shared limiter's Redis call. Past it (or with the Redis circuit open) the request is decided by
+    /// this node's local limit instead, so a slow Redis costs an admission at most this long.
+    /// </summary>
+    public int RedisBudgetMs { get; set; } = 20;
 }
 
 /// <summary>The <c>Gateway:Fairness</c> section.</summary>
@@ -71,6 +77,12 @@ public sealed class FairnessOptions
 
     /// <summary>Quiet time after which an auto-throttled tenant gets its full limit back.</summary>
     public int AutoThrottleCooldownSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Safety margin before the tier deadline: a queued request that could not be dispatched at least this long
+    /// (plus the expected upstream time) before its deadline is shed with 503 instead of running into the 504.
+    /// </summary>
+    public int ShedMarginMs { get; set; } = 10;
 }
 
 /// <summary>The <c>Gateway:Limits</c> section: request limits at the edge.</summary>

@@ -122,8 +122,22 @@ public sealed partial class GatewaySettingsMonitor : IGatewaySettings, IDisposab
 
     private static GatewayOptions Bind(IConfiguration configuration)
     {
+        var section = configuration.GetSection(GatewayOptions.SectionName);
         var options = new GatewayOptions();
-        configuration.GetSection(GatewayOptions.SectionName).Bind(options);
+        section.Bind(options);
+
+        // The binder skips dictionary entries whose values do not convert without a word ("TimeoutMs": "fast" keeps
+        // the old value, a new tier with one is dropped); binding each entry alone throws with the key instead.
+        foreach (var tier in section.GetSection(nameof(GatewayOptions.Tiers)).GetChildren())
+        {
+            tier.Bind(new TierOptions());
+        }
+
+        foreach (var tenant in section.GetSection(nameof(GatewayOptions.Tenants)).GetChildren())
+        {
+            tenant.Bind(new TenantOptions());
+        }
+
         return options;
     }
 

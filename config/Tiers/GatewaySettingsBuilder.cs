@@ -189,19 +189,70 @@ public static class GatewaySettingsBuilder
             errors.Add($"{Root}:Cache:QuotaWriteThreshold must be in (0, 1].");
         }
 
-        if (options.Throttling.ExpectedNodes <= 0)
-        {
-            errors.Add($"{Root}:Throttling:ExpectedNodes must be positive.");
-        }
-
-        if (options.Fairness.MaxInFlight <= 0)
-        {
-            errors.Add($"{Root}:Fairness:MaxInFlight must be positive.");
-        }
+        ValidateThrottling(options.Throttling, errors);
+        ValidateFairness(options.Fairness, errors);
 
         if (options.Limits.MaxRequestBodyBytes <= 0)
         {
             errors.Add($"{Root}:Limits:MaxRequestBodyBytes must be positive.");
+        }
+    }
+
+    private static void ValidateThrottling(ThrottlingOptions throttling, List<string> errors)
+    {
+        const string key = $"{Root}:Throttling";
+        if (throttling.ExpectedNodes <= 0)
+        {
+            errors.Add($"{key}:ExpectedNodes must be positive (got {throttling.ExpectedNodes}).");
+        }
+
+        if (!(throttling.HotThreshold > 0 && throttling.HotThreshold <= 10))
+        {
+            errors.Add($"{key}:HotThreshold must be a share of the limit in (0, 10] (got {throttling.HotThreshold}).");
+        }
+
+        if (throttling.HotWindowSeconds is < 1 or > 300)
+        {
+            errors.Add($"{key}:HotWindowSeconds must be between 1 and 300 (got {throttling.HotWindowSeconds}).");
+        }
+
+        if (throttling.RedisBudgetMs is < 1 or > 1000)
+        {
+            errors.Add($"{key}:RedisBudgetMs must be between 1 and 1000 (got {throttling.RedisBudgetMs}).");
+        }
+    }
+
+    private static void ValidateFairness(FairnessOptions fairness, List<string> errors)
+    {
+        const string key = $"{Root}:Fairness";
+        if (fairness.MaxInFlight <= 0)
+        {
+            errors.Add($"{key}:MaxInFlight must be positive (got {fairness.MaxInFlight}).");
+        }
+
+        if (fairness.MaxQueuePerTenant < 0)
+        {
+            errors.Add($"{key}:MaxQueuePerTenant must not be negative (got {fairness.MaxQueuePerTenant}).");
+        }
+
+        if (!(fairness.AutoThrottleShare > 0 && fairness.AutoThrottleShare <= 1))
+        {
+            errors.Add($"{key}:AutoThrottleShare must be a share of the capacity in (0, 1] (got {fairness.AutoThrottleShare}).");
+        }
+
+        if (!(fairness.AutoThrottleFactor > 0 && fairness.AutoThrottleFactor <= 1))
+        {
+            errors.Add($"{key}:AutoThrottleFactor must be in (0, 1] (got {fairness.AutoThrottleFactor}).");
+        }
+
+        if (fairness.AutoThrottleCooldownSeconds < 1)
+        {
+            errors.Add($"{key}:AutoThrottleCooldownSeconds must be at least 1 (got {fairness.AutoThrottleCooldownSeconds}).");
+        }
+
+        if (fairness.ShedMarginMs < 0)
+        {
+            errors.Add($"{key}:ShedMarginMs must not be negative (got {fairness.ShedMarginMs}).");
         }
     }
 }

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using Gateway.Config.Tiers;
+using Gateway.Tests.Throttling;
+using Gateway.Transforms.Fairness;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Throttling;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Tests.Fairness;
+
+public sealed class FairUpstreamStageTests
+{
+    private const string Cluster = "rag";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly ThrottlingTestSettings _settings = new(o =>
+    {
+        o.Fairness.MaxInFlight = 1;
+        o.Fairness.MaxQueuePerTenant = 1;
+    });
+
+    [Fact]
+    public async Task InvokeAsync_NextThrows_ReleasesTheSlot()
+    {
+        // Arrange
+        var (stage, registry) = CreateStage();
+
+        // Act
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => throw new InvalidOperationException("upstream blew up")));
+
+        // Assert
+        Assert.Equal(0, registry.InFlight(Cluster));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_Saturated_WaitsThenRunsWhenSlotFrees()
+    {
+        // Arrange
+        var (stage, registry) = CreateStage();
+        var release = new TaskCompletionSource();
+        var first = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
+        var secondRan = false;
+
+        // Act
+        var second = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Silver), () =>
+        {
+            secondRan = true;
+            return Task.CompletedTask;
+        });
+        var queuedWhileBusy = registry.Queued(Cluster);
+        release.SetResult();
+        await first;
+        await second.WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.Equal(1, queuedWhileBusy);
+        Assert.True(secondRan);
+        Assert.Equal(0, registry.InFlight(Cluster));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_LaneFull_Answers503WithRetryAfter()
+    {
+        // Arrange: the slot is busy and gold already has its one allowed waiter.
+        var (stage, _) = CreateStage();
+        var release = new TaskCompletionSource();
+        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
+        var waiting = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => Task.CompletedTask);
+        var context = CreateContext(ThrottlingTestSettings.Gold);
+        var ran = false;
+
+        // Act
+        await stage.InvokeAsync(context, () =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+        release.SetResult();
+        await Task.WhenAll(busy, waiting).WaitAsync(TimeSpan.FromSeconds(5));
+
+        // Assert
+        Assert.False(ran);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal(RequestOutcome.Shed, context.GetGatewayRequest().Outcome);
+        var problem = ReadBody(context);
+        Assert.Equal("queue_full", problem.GetProperty("reason").GetString());
+        Assert.Equal(ThrottlingTestSettings.Gold, problem.GetProperty("tenant").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_QueuedPastLatestDispatchTime_Answers503BeforeDeadline()
+    {
+        // Arrange: gold has a 500 ms budget; the slot stays busy.
+        _settings.Reload(o =>
+        {
+            o.Fairness.MaxInFlight = 1;
+            o.Fairness.ShedMarginMs = 10;
+        });
+        var (stage, registry) = CreateStage();
+        var release = new TaskCompletionSource();
+        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Silver), () => release.Task);
+        var context = CreateContext(ThrottlingTestSettings.Gold);
+        var waiting = stage.InvokeAsync(context, () => Task.CompletedTask);
+
+        // Act: no service-time sample yet, so it may wait until deadline − margin.
+        _time.Advance(TimeSpan.FromMilliseconds(489));
+        var stillQueued = registry.Queued(Cluster);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        release.SetResult();
+        await busy;
+
+        // Assert
+        Assert.Equal(1, stillQueued);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("deadline", ReadBody(context).GetProperty("reason").GetString());
+        Assert.Equal(0, registry.Queued(Cluster));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_FairnessDisabled_PassesStraightThrough()
+    {
+        // Arrange
+        _settings.Reload(o =>
+        {
+            o.Fairness.Enabled = false;
+            o.Fairness.MaxInFlight = 1;
+        });
+        var (stage, registry) = CreateStage();
+        var release = new TaskCompletionSource();
+        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
+        var ran = false;
+
+        // Act
+        await stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+        release.SetResult();
+        await busy;
+
+        // Assert
+        Assert.True(ran);
+        Assert.Equal(0, registry.InFlight(Cluster));
+    }
+
+    private (FairUpstreamStage Stage, FairQueueRegistry Registry) CreateStage()
+    {
+        var (metrics, _) = _settings.CreateMetrics();
+        var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
+        var registry = new FairQueueRegistry(_time, metrics, autoThrottle);
+        return (new FairUpstreamStage(registry, metrics, _time, NullLogger<FairUpstreamStage>.Instance), registry);
+    }
+
+    private DefaultHttpContext CreateContext(string tenantId)
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        var request = new GatewayRequest(_settings.Current, _time.GetTimestamp());
+        _settings.Current.Table.TryResolve(tenantId, out TenantTier tenant);
+        request.SetTenant(tenant, "user");
+        context.Features.Set(request);
+        var cluster = new ClusterState(Cluster);
+        context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
+        {
+            Route = new RouteModel(new RouteConfig { RouteId = "r", ClusterId = Cluster }, cluster, HttpTransformer.Empty),
+            Cluster = new ClusterModel(new ClusterConfig { ClusterId = Cluster }, new HttpMessageInvoker(new SocketsHttpHandler())),
+            AllDestinations = [],
+            AvailableDestinations = [],
+        });
+        return context;
+    }
+
+    private static JsonElement ReadBody(HttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        using var document = JsonDocument.Parse(context.Response.Body);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Text.Json;
+using Gateway.Config.Tiers;
+using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Redis;
+using Gateway.Transforms.Throttling;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.Throttling;
+
+public sealed class TenantThrottlingStageTests
+{
+    private const string Tenant = ThrottlingTestSettings.Silver;
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly ThrottlingTestSettings _settings = new(o =>
+    {
+        // One request a second after a burst of two: a tight test loop cannot earn another token.
+        o.Tiers["silver"].MaxQps = 1;
+        o.Tiers["silver"].Burst = 2;
+    });
+
+    [Fact]
+    public async Task InvokeAsync_WithinBurst_CallsNextAndSetsRateLimitHeaders()
+    {
+        // Arrange
+        var (stage, _, _) = CreateStage();
+        var context = CreateContext();
+        var called = false;
+
+        // Act
+        await stage.InvokeAsync(context, () =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        });
+
+        // Assert
+        Assert.True(called);
+        Assert.Equal("\"silver\";q=1;w=1", context.Response.Headers["RateLimit-Policy"].ToString());
+        Assert.Equal("\"silver\";r=1;t=1", context.Response.Headers["RateLimit"].ToString());
+        Assert.Equal("admitted", context.GetGatewayRequest().ThrottleDecision);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_OverLimit_Answers429WithConsistentHeadersAndSkipsNext()
+    {
+        // Arrange
+        var (stage, factory, _) = CreateStage();
+        using var rejections = new MetricCollector<long>(factory, GatewayMetrics.MeterName, "gateway.throttle.rejections");
+        await stage.InvokeAsync(CreateContext(), () => Task.CompletedTask);
+        await stage.InvokeAsync(CreateContext(), () => Task.CompletedTask);
+        var context = CreateContext();
+        var called = false;
+
+        // Act
+        await stage.InvokeAsync(context, () =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        });
+
+        // Assert
+        Assert.False(called);
+        Assert.Equal(StatusCodes.Status429TooManyRequests, context.Response.StatusCode);
+        Assert.Equal(RequestOutcome.Throttled, context.GetGatewayRequest().Outcome);
+        var retryAfter = context.Response.Headers.RetryAfter.ToString();
+        Assert.Equal("1", retryAfter);
+        Assert.Equal($"\"silver\";r=0;t={retryAfter}", context.Response.Headers["RateLimit"].ToString());
+        var problem = ReadBody(context);
+        Assert.Equal(Tenant, problem.GetProperty("tenant").GetString());
+        Assert.Equal("silver", problem.GetProperty("tier").GetString());
+        Assert.Equal(1, problem.GetProperty("limit_qps").GetDouble());
+        Assert.Equal("rate_limit", problem.GetProperty("reason").GetString());
+        var measurement = Assert.Single(rejections.GetMeasurementSnapshot());
+        Assert.Equal("rate_limit", measurement.Tags["reason"]);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_AutoThrottled_HalvesLimitAndRefusesWithAutoThrottleReason()
+    {
+        // Arrange: raise the limit so only the auto-throttle can refuse, then flag the tenant.
+        _settings.Reload(o =>
+        {
+            o.Tiers["silver"].MaxQps = 4;
+            o.Tiers["silver"].Burst = 4;
+            o.Fairness.AutoThrottleFactor = 0.5;
+        });
+        var (stage, _, autoThrottle) = CreateStage();
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), 4, 4);
+        var contexts = Enumerable.Range(0, 3).Select(_ => CreateContext()).ToList();
+
+        // Act
+        foreach (var context in contexts)
+        {
+            await stage.InvokeAsync(context, () => Task.CompletedTask);
+        }
+
+        // Assert: burst 4 × 0.5 = 2 admitted, the third refused under the throttle.
+        Assert.Equal([200, 200, 429], contexts.Select(c => c.Response.StatusCode));
+        Assert.Equal("\"silver\";q=2;w=1", contexts[0].Response.Headers["RateLimit-Policy"].ToString());
+        Assert.Equal("auto_throttle", contexts[2].GetGatewayRequest().ThrottleDecision);
+        Assert.Equal("auto_throttle", ReadBody(contexts[2]).GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ThrottlingDisabled_PassesThroughWithoutHeaders()
+    {
+        // Arrange
+        _settings.Reload(o =>
+        {
+            o.Tiers["silver"].MaxQps = 1;
+            o.Tiers["silver"].Burst = 1;
+            o.Throttling.Enabled = false;
+        });
+        var (stage, _, _) = CreateStage();
+        var calls = 0;
+
+        // Act
+        for (var i = 0; i < 5; i++)
+        {
+            await stage.InvokeAsync(CreateContext(), () =>
+            {
+                calls++;
+                return Task.CompletedTask;
+            });
+        }
+
+        // Assert
+        Assert.Equal(5, calls);
+    }
+
+    private (TenantThrottlingStage Stage, System.Diagnostics.Metrics.IMeterFactory Factory, AutoThrottleController AutoThrottle) CreateStage()
+    {
+        var (metrics, factory) = _settings.CreateMetrics();
+
+        // No Redis configured: the embedded single-node limiter decides.
+        var guard = new RedisGuard(new RedisConnection(_settings, NullLogger<RedisConnection>.Instance), _settings, metrics, _time, NullLogger<RedisGuard>.Instance);
+        var limiter = new TenantRateLimiter(new SharedRateLimiter(guard, _time), new LocalRateLimiters(), metrics);
+        var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
+        var hot = new HotTenantDetector(_settings, _time, NullLogger<HotTenantDetector>.Instance);
+        return (new TenantThrottlingStage(limiter, hot, autoThrottle, metrics), factory, autoThrottle);
+    }
+
+    private DefaultHttpContext CreateContext()
+    {
+        var context = new DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        var request = new GatewayRequest(_settings.Current, _time.GetTimestamp());
+        _settings.Current.Table.TryResolve(Tenant, out TenantTier tenant);
+        request.SetTenant(tenant, "user");
+        context.Features.Set(request);
+        return context;
+    }
+
+    private static JsonElement ReadBody(HttpContext context)
+    {
+        context.Response.Body.Position = 0;
+        using var document = JsonDocument.Parse(context.Response.Body);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Problems;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Transforms.Fairness;
+
+/// <summary>
+/// Proxy stage, last before the upstream call: takes a slot of the cluster's capacity, waiting in the tenant's
+/// fair-queue lane when the cluster is saturated, and gives it back when the rest of the pipeline has finished
+/// (however it finished). A request that cannot meet its deadline is shed with 503 problem+json and <c>Retry-After</c>.
+/// </summary>
+public sealed partial class FairUpstreamStage
+{
+    private readonly FairQueueRegistry _registry;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FairUpstreamStage> _logger;
+
+    /// <summary>Creates the stage.</summary>
+    public FairUpstreamStage(FairQueueRegistry registry, GatewayMetrics metrics, TimeProvider time, ILogger<FairUpstreamStage> logger)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _registry = registry;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the stage.</summary>
+    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var request = context.GetGatewayRequest();
+        var fairness = request.Settings.Options.Fairness;
+        if (!fairness.Enabled)
+        {
+            return next();
+        }
+
+        var tier = request.Tier ?? throw new InvalidOperationException("The fair queue must run after tenant resolution.");
+        var queue = _registry.For(ClusterId(context));
+        var admission = queue.TryEnter(request.TenantId!, request.TenantLabel, tier, fairness, request.Remaining(_time));
+        return admission.Status switch
+        {
+            AdmissionStatus.Granted => RunAsync(queue, admission.Lane, next),
+            AdmissionStatus.Queued => WaitAsync(context, request, queue, admission, next),
+            _ => ShedAsync(context, request, queue, admission.Reason, admission.EstimatedWait),
+        };
+    }
+
+    private static string ClusterId(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        return proxy.Cluster?.Config.ClusterId ?? proxy.Route.Config.ClusterId ?? "";
+    }
+
+    private async Task RunAsync(FairQueue queue, TenantLane lane, Func<Task> next)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            await next().ConfigureAwait(false);
+        }
+        finally
+        {
+            queue.Release(lane, _time.GetElapsedTime(started));
+        }
+    }
+
+    private async Task WaitAsync(HttpContext context, GatewayRequest request, FairQueue queue, Admission admission, Func<Task> next)
+    {
+        var waiter = admission.Waiter!;
+        waiter.Arm(admission.ShedAfter, _time, context.RequestAborted);
+        QueueResult result;
+        try
+        {
+            result = await waiter.Completion.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // Left the queue because the client went away or the deadline passed; the deadline stage answers (504) or not at all.
+            return;
+        }
+        finally
+        {
+            waiter.Disarm();
+        }
+
+        var waited = _time.GetElapsedTime(waiter.EnqueuedAt);
+        if (result == QueueResult.Granted)
+        {
+            _metrics.QueueWaited(request.TenantLabel, waited.TotalSeconds);
+            await RunAsync(queue, admission.Lane, next).ConfigureAwait(false);
+            return;
+        }
+
+        await ShedAsync(context, request, queue, ShedReason.Deadline, queue.ServiceTime).ConfigureAwait(false);
+    }
+
+    private Task ShedAsync(HttpContext context, GatewayRequest request, FairQueue queue, ShedReason reason, TimeSpan estimatedWait)
+    {
+        var tier = request.Tier!;
+        request.Outcome = RequestOutcome.Shed;
+        request.ThrottleDecision = "shed";
+        _metrics.Throttled(request.TenantLabel, request.TierLabel, "shed");
+
+        var retryAfter = Math.Max(1, (long)Math.Ceiling(estimatedWait.TotalSeconds));
+        var budgetMs = (long)tier.Timeout.TotalMilliseconds;
+        var waitMs = (long)Math.Ceiling(estimatedWait.TotalMilliseconds);
+        var reasonLabel = reason == ShedReason.QueueFull ? "queue_full" : "deadline";
+        LogShed(_logger, request.TenantId!, tier.Name, queue.ClusterId, reasonLabel, waitMs, budgetMs);
+
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var detail = reason == ShedReason.QueueFull
+            ? $"Tenant '{request.TenantId}' ({tier.Name} tier) already has the most requests allowed waiting for the saturated upstream; retry later."
+            : string.Create(CultureInfo.InvariantCulture,
+                $"The upstream is saturated: tenant '{request.TenantId}' ({tier.Name} tier) could not be served within its {budgetMs} ms budget (estimated wait {waitMs} ms), so the request was shed instead of timing out.");
+        return ProblemWriter.WriteAsync(context, ProblemKind.Shed, detail, request.TenantId, tier.Name,
+            new Dictionary<string, object?>
+            {
+                ["reason"] = reasonLabel,
+                ["budget_ms"] = budgetMs,
+                ["estimated_wait_ms"] = waitMs,
+                ["retry_after_s"] = retryAfter,
+            });
+    }
+
+    [LoggerMessage(EventId = 430, Level = LogLevel.Debug,
+        Message = "Shed a request of tenant {TenantId} ({Tier}) for cluster {ClusterId}: {Reason}, estimated wait {WaitMs} ms, budget {BudgetMs} ms")]
+    private static partial void LogShed(ILogger logger, string tenantId, string tier, string clusterId, string reason, long waitMs, long budgetMs);
+}

@@ -1,0 +1,24 @@
+using Gateway.Config.Tiers;
+
+namespace Gateway.Transforms.Throttling;
+
+/// <summary>
+/// The figures one admission is decided with: the steady rate and the bucket size (requests admitted at once
+/// from idle). Over any interval of length D a tenant is admitted at most <c>Rate × D + Burst</c> requests.
+/// </summary>
+/// <param name="Rate">Admitted requests per second; fractional when auto-throttled or split across nodes.</param>
+/// <param name="Burst">Bucket size, at least 1.</param>
+public readonly record struct RateLimitPolicy(double Rate, int Burst)
+{
+    /// <summary>The tier's policy scaled by <paramref name="factor"/> (1 normally, the auto-throttle factor while throttled).</summary>
+    public static RateLimitPolicy For(Tier tier, double factor)
+    {
+        ArgumentNullException.ThrowIfNull(tier);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(factor, 0);
+        return new RateLimitPolicy(tier.MaxQps * factor, Math.Max(1, (int)(tier.Burst * factor)));
+    }
+
+    /// <summary>This node's share when <paramref name="nodes"/> nodes each fall back to a local limit.</summary>
+    public RateLimitPolicy PerNode(int nodes) =>
+        nodes <= 1 ? this : new RateLimitPolicy(Rate / nodes, Math.Max(1, Burst / nodes));
+}

@@ -1,0 +1,92 @@
+using Gateway.Config.Reload;
+using Gateway.Config.Tiers;
+using Gateway.Transforms.Diagnostics;
+using Microsoft.Extensions.Hosting;
+
+namespace Gateway.Transforms.Throttling;
+
+/// <summary>
+/// Once a second: re-evaluates hot tenants and auto-throttle cool-downs and publishes every configured tenant's
+/// throttle gauges. On reload: forgets local buckets and gauges of tenants that left the table.
+/// </summary>
+public sealed class ThrottlingMonitor : IHostedService, IDisposable
+{
+    private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+
+    private readonly IGatewaySettings _settings;
+    private readonly HotTenantDetector _hot;
+    private readonly AutoThrottleController _autoThrottle;
+    private readonly LocalRateLimiters _local;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private ITimer? _timer;
+
+    /// <summary>Creates the monitor.</summary>
+    public ThrottlingMonitor(IGatewaySettings settings, HotTenantDetector hot, AutoThrottleController autoThrottle, LocalRateLimiters local,
+        GatewayMetrics metrics, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(hot);
+        ArgumentNullException.ThrowIfNull(autoThrottle);
+        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(time);
+        _settings = settings;
+        _hot = hot;
+        _autoThrottle = autoThrottle;
+        _local = local;
+        _metrics = metrics;
+        _time = time;
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _settings.Changed += OnSettingsChanged;
+        _timer = _time.CreateTimer(static state => ((ThrottlingMonitor)state!).Tick(), this, Period, Period);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _settings.Changed -= OnSettingsChanged;
+        _timer?.Dispose();
+        _timer = null;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _timer?.Dispose();
+
+    /// <summary>One evaluation round.</summary>
+    public void Tick()
+    {
+        _hot.Evaluate();
+        _autoThrottle.Evaluate();
+        Publish(_settings.Current);
+    }
+
+    private void Publish(GatewaySettings settings)
+    {
+        var factor = settings.Options.Fairness.AutoThrottleFactor;
+        foreach (var tenantId in settings.Table.TenantIds)
+        {
+            if (!settings.Table.TryResolve(tenantId, out var tenant))
+            {
+                continue;
+            }
+
+            var hot = _hot.Get(tenantId);
+            var throttled = _autoThrottle.IsThrottled(tenantId);
+            var limit = tenant.Tier.MaxQps * (throttled ? factor : 1);
+            _metrics.SetThrottleState(tenantId, tenant.Tier.Name, new TenantThrottleState(limit, hot.Utilization, hot.Hot, throttled));
+        }
+    }
+
+    private void OnSettingsChanged(GatewaySettings settings)
+    {
+        _local.Retain(tenantId => settings.Table.TryResolve(tenantId, out _));
+        _metrics.RetainTenants(settings.Table.TenantIds.ToHashSet(StringComparer.Ordinal));
+    }
+}
