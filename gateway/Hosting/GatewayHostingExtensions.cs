@@ -3,10 +3,13 @@ using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Health;
 using Gateway.Telemetry;
+using Gateway.Transforms.Caching;
+using Gateway.Transforms.Fairness;
 using Gateway.Transforms.Pipeline;
 using Gateway.Transforms.Problems;
 using Gateway.Transforms.Redis;
 using Gateway.Transforms.Tenancy;
+using Gateway.Transforms.Throttling;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Gateway.Hosting;
@@ -46,6 +49,9 @@ public static class GatewayHostingExtensions
         services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
         services.AddGatewayStages();
         services.AddGatewayRedis();
+        services.AddTenantCache();
+        services.AddTenantThrottling();
+        services.AddFairUpstreamQueue();
         services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms<TenantHeadersTransformProvider>();
@@ -69,9 +75,10 @@ public static class GatewayHostingExtensions
         app.MapGatewayTelemetry();
         var admin = app.MapGroup("/admin");
         admin.MapTierEndpoints();
+        admin.MapCacheEndpoints();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseGatewayStages();
+            proxy.UseGatewayStages(stages => { stages.UseTenantThrottling(); stages.UseTenantCache(); stages.UseFairUpstreamQueue(); });
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

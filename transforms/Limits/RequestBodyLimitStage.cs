@@ -2,6 +2,7 @@ using System.Buffers;
 using Gateway.Transforms.Pipeline;
 using Gateway.Transforms.Problems;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Transforms.Limits;
 
@@ -29,6 +30,13 @@ public sealed class RequestBodyLimitStage
 
     private static async Task BufferChunkedAsync(HttpContext context, GatewayRequest request, long limit, Func<Task> next)
     {
+        // Kestrel counts chunk framing against its own MaxRequestBodySize and throws (a 500 here) on bodies at or
+        // even just under the cap; the loop below enforces the cap on the payload and stops one read past it.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrelLimit)
+        {
+            kestrelLimit.MaxRequestBodySize = null;
+        }
+
         var buffer = new ArrayBufferWriter<byte>(4096);
         var body = context.Request.Body;
         while (true)

@@ -63,9 +63,13 @@ public sealed partial class TierDeadlineStage
             return Task.CompletedTask;
         }, (context.Response, deadline));
 
+        var completed = false;
         try
         {
             await next();
+
+            // YARP reports a body cut short by the deadline through the error feature rather than an exception.
+            completed = context.Features.Get<IForwarderErrorFeature>() is null;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested)
         {
@@ -78,8 +82,13 @@ public sealed partial class TierDeadlineStage
 
         if (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested && request.Outcome != RequestOutcome.CacheHit)
         {
-            await TimedOutAsync(context, request);
-            return;
+            // A response written in full just as the deadline passed is kept (the SLA metric counts it as over
+            // budget); one cut short is answered with 504, or the connection aborted when headers are already out.
+            if (!completed || !context.Response.HasStarted)
+            {
+                await TimedOutAsync(context, request);
+                return;
+            }
         }
 
         if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted
