@@ -1,0 +1,188 @@
+using Gateway.Transforms.Caching;
+using Gateway.Transforms.Redis;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Gateway.IntegrationTests.Caching;
+
+/// <summary>The contract against a real Redis (the fixture's <c>redis-server</c>, or Garnet where none is installed).</summary>
+[Collection(RedisCollection.Name)]
+public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsyncLifetime
+{
+    private readonly RedisServerFixture _redis;
+    private readonly ITestOutputHelper _output;
+    private RedisConnection? _connection;
+    private RedisCacheStore? _store;
+    private ConnectionMultiplexer? _probe;
+
+    public RedisCacheStoreContractTests(RedisServerFixture redis, ITestOutputHelper output)
+    {
+        _redis = redis;
+        _output = output;
+    }
+
+    protected override ITenantCacheStore Store => _store!;
+
+    protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(300);
+
+    public async Task InitializeAsync()
+    {
+        await _redis.StartAsync();
+        (_connection, _, _store) = await CacheTestSupport.StartRedisStoreAsync(_redis.ConnectionString);
+        _probe = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store?.Dispose();
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_probe is not null)
+        {
+            await _probe.DisposeAsync();
+        }
+    }
+
+    protected override Task AdvanceAsync(TimeSpan time) => Task.Delay(time);
+
+    protected override async Task<long> StoredBytesAsync(string tenantId, long generation, IEnumerable<string> hashes)
+    {
+        var db = _probe!.GetDatabase();
+        long total = 0;
+        foreach (var hash in hashes)
+        {
+            total += await db.StringLengthAsync(RedisKeys.CacheEntry(tenantId, generation, hash));
+        }
+
+        return total;
+    }
+
+    protected override Task<bool> ExistsAsync(string tenantId, long generation, string hash) =>
+        _probe!.GetDatabase().KeyExistsAsync(RedisKeys.CacheEntry(tenantId, generation, hash));
+
+    [Fact]
+    public async Task SetAsync_AnyWrite_EveryKeyOfTheTenantHasATtl()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        await Store.GetAsync(tenant, CacheTestSupport.Hash("k"), default);
+        await Store.SetAsync(Write(tenant, "k", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
+        var invalidation = await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        await Store.SetAsync(Write(tenant, "k2", invalidation!.Generation, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
+        Store.RecordMiss(tenant);
+        var db = _probe!.GetDatabase();
+        RedisKey[] keys =
+        [
+            RedisKeys.CacheGeneration(tenant), RedisKeys.CacheIndex(tenant), RedisKeys.CacheSizes(tenant),
+            RedisKeys.CacheStats(tenant), RedisKeys.CacheEntry(tenant, invalidation.Generation, CacheTestSupport.Hash("k2")),
+        ];
+
+        // Act
+        var ttls = new List<TimeSpan?>();
+        foreach (var key in keys)
+        {
+            Assert.True(await db.KeyExistsAsync(key), $"{key} missing");
+            ttls.Add(await db.KeyTimeToLiveAsync(key));
+        }
+
+        // Assert
+        Assert.All(ttls, ttl => Assert.True(ttl is { } t && t > TimeSpan.Zero));
+        Assert.All(keys, key => Assert.Contains("{" + tenant + "}", (string)key!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InvalidateAsync_OtherNodeCachedTheGeneration_SeesTheBumpWithinOneSecond()
+    {
+        // Arrange: a second node with its own connection and generation cache.
+        var (connection, _, other) = await CacheTestSupport.StartRedisStoreAsync(_redis.ConnectionString);
+        await using var _ = connection;
+        using var __ = other;
+        other.EnsureSubscribed();
+        Assert.True(await Poll.UntilAsync(() => other.IsSubscribed, TimeSpan.FromSeconds(5)));
+        var tenant = CacheTestSupport.UniqueTenant();
+        await Store.SetAsync(Write(tenant, "k", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
+        Assert.Equal(CacheLookupStatus.Hit, (await other.GetAsync(tenant, CacheTestSupport.Hash("k"), default)).Status);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Act
+        await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        var seen = await Poll.UntilAsync(
+            async () => (await other.GetAsync(tenant, CacheTestSupport.Hash("k"), default)).Status,
+            status => status == CacheLookupStatus.Miss,
+            TimeSpan.FromSeconds(3),
+            TimeSpan.FromMilliseconds(10));
+
+        // Assert
+        Assert.Equal(CacheLookupStatus.Miss, seen);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task ReclaimAsync_ManyEntriesInBatches_NoneLeftAndCurrentGenerationKept()
+    {
+        // Arrange: more entries than one reclaim batch, plus entries written after the bump.
+        var tenant = CacheTestSupport.UniqueTenant();
+        var old = Enumerable.Range(0, 700).Select(i => CacheTestSupport.Hash($"o{i}")).ToList();
+        var db = _probe!.GetDatabase();
+        for (var i = 0; i < old.Count; i++)
+        {
+            await Store.SetAsync(Write(tenant, $"o{i}", 0, CacheTestSupport.Value(tenant, 20), TimeSpan.FromMinutes(5)), default);
+        }
+
+        var invalidation = await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        var kept = CacheTestSupport.Value(tenant, 33);
+        await Store.SetAsync(Write(tenant, "new", invalidation!.Generation, kept, TimeSpan.FromMinutes(5)), default);
+
+        // Act
+        await Store.ReclaimAsync(tenant, default);
+
+        // Assert
+        Assert.Equal(700, invalidation.DeletedKeys);
+        Assert.True(await WaitUntilReclaimedAsync(tenant, old));
+        Assert.Equal(1, await db.SortedSetLengthAsync(RedisKeys.CacheIndex(tenant)));
+        Assert.True(await db.KeyExistsAsync(RedisKeys.CacheEntry(tenant, invalidation.Generation, CacheTestSupport.Hash("new"))));
+        var usage = await Store.GetUsageAsync(tenant, default);
+        Assert.Equal((kept.Length, 1L), (usage!.SizeBytes, usage.KeyCount));
+    }
+
+    [Fact]
+    public async Task GetUsageAsync_FiveHundredEntriesMixedSizesAndTtls_AccountingErrorZeroAfterExpiryAndInvalidation()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        var random = new Random(7);
+        var hashes = new List<string>();
+        for (var i = 0; i < 500; i++)
+        {
+            var ttl = i % 2 == 0 ? ShortTtl : TimeSpan.FromMinutes(5);
+            await Store.SetAsync(Write(tenant, $"m{i}", 0, CacheTestSupport.Value(tenant, random.Next(10, 3000)), ttl), default);
+            hashes.Add(CacheTestSupport.Hash($"m{i}"));
+        }
+
+        // Overwrites with other sizes must not drift the figure either.
+        for (var i = 1; i < 500; i += 10)
+        {
+            await Store.SetAsync(Write(tenant, $"m{i}", 0, CacheTestSupport.Value(tenant, random.Next(10, 3000)), TimeSpan.FromMinutes(5)), default);
+        }
+
+        // Act
+        await AdvanceAsync(ShortTtl + ShortTtl);
+        var expiredAccounted = (await Store.GetUsageAsync(tenant, default))!;
+        var expiredStored = await StoredBytesAsync(tenant, 0, hashes);
+        var invalidation = await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        await Store.ReclaimAsync(tenant, default);
+        var invalidatedAccounted = (await Store.GetUsageAsync(tenant, default))!;
+        var invalidatedStored = await StoredBytesAsync(tenant, 0, hashes);
+
+        // Assert
+        _output.WriteLine($"accounting error: {expiredAccounted.SizeBytes - expiredStored} bytes after expiry ({expiredStored} stored, {expiredAccounted.KeyCount} keys); " +
+            $"{invalidatedAccounted.SizeBytes - invalidatedStored} bytes after invalidation of {invalidation!.DeletedKeys} keys");
+        Assert.Equal(expiredStored, expiredAccounted.SizeBytes);
+        Assert.InRange(expiredAccounted.KeyCount, 250, 300);
+        Assert.Equal(expiredAccounted.KeyCount, invalidation.DeletedKeys);
+        Assert.Equal((0L, 0L, 0L), (invalidatedStored, invalidatedAccounted.SizeBytes, invalidatedAccounted.KeyCount));
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Xunit.Abstractions;
+
+namespace Gateway.IntegrationTests.Throttling;
+
+/// <summary>
+/// Accuracy of the tenant limit at twice the offered rate: one node (embedded limiter), one node on Redis, and two
+/// nodes sharing one Redis. Expected admissions over a send span of <c>D</c> seconds are <c>MaxQps × D + Burst</c>
+/// (GCRA: the bucket's burst at once, then the steady rate), and the measured count must be within 5% of it.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public sealed class RateLimitAccuracyTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly RedisServerFixture _redis = RedisServerFixture.Create(RedisServerKind.RedisServer);
+
+    public Task InitializeAsync() => _redis.StartAsync();
+
+    public Task DisposeAsync() => _redis.StopAsync();
+
+    [Fact]
+    public async Task Admission_OneEmbeddedNodeAtTwiceTheLimit_WithinFivePercentOfLimit()
+    {
+        // Arrange
+        await using var upstream = await ThrottlingTestGateway.StartFastUpstreamAsync();
+        await using var gateway = await GatewayInstance.StartAsync(AccuracyRun.Config(upstream, "acc-embedded", redis: null));
+        await ProxyFixture.WarmUpAsync(gateway);
+
+        // Act
+        var run = await AccuracyRun.MeasureAsync([gateway], "acc-embedded", "one node, embedded limiter", output);
+
+        // Assert
+        run.AssertWithinFivePercent();
+    }
+
+    [Fact]
+    public async Task Admission_OneNodeOnRedisAtTwiceTheLimit_WithinFivePercentOfLimit()
+    {
+        // Arrange
+        await using var upstream = await ThrottlingTestGateway.StartFastUpstreamAsync();
+        await using var gateway = await GatewayInstance.StartAsync(AccuracyRun.Config(upstream, "acc-redis-one", _redis.ConnectionString));
+        await AccuracyRun.WaitForSharedLimiterAsync(gateway);
+
+        // Act
+        var run = await AccuracyRun.MeasureAsync([gateway], "acc-redis-one", "one node, shared Redis limiter", output);
+
+        // Assert
+        run.AssertWithinFivePercent();
+        var fallbacks = await AccuracyRun.FallbacksAsync(gateway, "acc-redis-one");
+        output.WriteLine($"fallback decisions: {fallbacks}");
+        Assert.InRange(fallbacks, 0, AccuracyRun.TolerableFallbacks);
+    }
+
+    [Fact]
+    public async Task Admission_TwoNodesSharingRedisAtTwiceTheLimit_AdmitTheLimitNotTwice()
+    {
+        // Arrange
+        await using var upstream = await ThrottlingTestGateway.StartFastUpstreamAsync();
+        var config = AccuracyRun.Config(upstream, "acc-redis-two", _redis.ConnectionString);
+        await using var first = await GatewayInstance.StartAsync(config);
+        await using var second = await GatewayInstance.StartAsync(config);
+        await AccuracyRun.WaitForSharedLimiterAsync(first);
+        await AccuracyRun.WaitForSharedLimiterAsync(second);
+
+        // Act: requests alternate between the nodes, as a round-robin balancer would spread them.
+        var run = await AccuracyRun.MeasureAsync([first, second], "acc-redis-two", "two nodes, shared Redis limiter", output);
+
+        // Assert
+        run.AssertWithinFivePercent();
+        var perNode = run.Sent.Where(r => r.Status == HttpStatusCode.OK).GroupBy(r => r.Index % 2).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine($"admitted per node: {perNode.GetValueOrDefault(0)} / {perNode.GetValueOrDefault(1)}");
+        // One scrape shows both in-process nodes: OpenTelemetry subscribes to every "TenantGateway" meter of the process.
+        var fallbacks = await AccuracyRun.FallbacksAsync(first, "acc-redis-two");
+        output.WriteLine($"fallback decisions: {fallbacks}");
+        Assert.InRange(fallbacks, 0, AccuracyRun.TolerableFallbacks);
+    }
+}

@@ -1,0 +1,190 @@
+using Gateway.Config.Options;
+using Gateway.Hosting;
+using Gateway.Tests.Support;
+using Gateway.Transforms.Tenancy;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Tests.Tenancy;
+
+public sealed class TenantTokenValidatorTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public async Task ValidateAsync_ValidToken_ReturnsTenantPrincipal()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = Mint("tenant-a", TimeSpan.FromMinutes(5));
+
+        // Act
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+        Assert.Equal("tenant-a", check.Principal!.TenantId);
+        Assert.Equal("user@tenant-a", check.Principal.Subject);
+        Assert.False(check.Principal.IsAdmin);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(5), check.Principal.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_CachedTokenAfterExpiry_Rejected()
+    {
+        // Arrange: no clock skew, so the cache and the validator agree on the exact expiry.
+        var validator = new TenantTokenValidator(new TestGatewaySettings(o => o.Jwt.ClockSkewSeconds = 0), _time);
+        var token = Mint("tenant-a", TimeSpan.FromSeconds(60));
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+
+        // Act
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.False(check.IsValid);
+        Assert.Contains("expired", check.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_ExpiredWithinClockSkew_StillAcceptedThenRejected()
+    {
+        // Arrange: default skew of 30 s.
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = Mint("tenant-a", TimeSpan.FromSeconds(60));
+        await validator.ValidateAsync(token);
+
+        // Act
+        _time.Advance(TimeSpan.FromSeconds(60 + 20));
+        var withinSkew = await validator.ValidateAsync(token);
+        _time.Advance(TimeSpan.FromSeconds(11));
+        var pastSkew = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(withinSkew.IsValid);
+        Assert.False(pastSkew.IsValid);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_NotYetValid_RejectedUntilClockReachesNotBefore()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(o => o.Jwt.ClockSkewSeconds = 0), _time);
+        var token = TokenCommand.Mint(Jwt(), "tenant-a", "user@tenant-a", null, TimeSpan.FromMinutes(10), _time.GetUtcNow().AddMinutes(2));
+
+        // Act
+        var early = await validator.ValidateAsync(token);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var onTime = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.False(early.IsValid);
+        Assert.Contains("not valid yet", early.Failure, StringComparison.Ordinal);
+        Assert.True(onTime.IsValid, onTime.Failure);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_SigningKeyChangedInSettings_CachedTokenRejected()
+    {
+        // Arrange
+        var settings = new TestGatewaySettings();
+        var validator = new TenantTokenValidator(settings, _time);
+        var token = Mint("tenant-a", TimeSpan.FromHours(1));
+        Assert.True((await validator.ValidateAsync(token)).IsValid);
+
+        // Act: the key is rotated by a configuration reload.
+        settings.Publish(o => o.Jwt.SigningKey = "rotated-unit-test-hs256-signing-key-0123456789");
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.False(check.IsValid);
+        Assert.Contains("signature", check.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_UnrelatedReload_CachedTokenStillAccepted()
+    {
+        // Arrange
+        var settings = new TestGatewaySettings();
+        var validator = new TenantTokenValidator(settings, _time);
+        var token = Mint("tenant-a", TimeSpan.FromHours(1));
+        await validator.ValidateAsync(token);
+
+        // Act
+        settings.Publish(o => o.Tenants["tenant-a"].Tier = "gold");
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_AdminScopeWithoutTenant_AdminPrincipal()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = TokenCommand.Mint(Jwt(), null, "operator", "openid gateway:admin", TimeSpan.FromMinutes(5), _time.GetUtcNow());
+
+        // Act
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+        Assert.True(check.Principal!.IsAdmin);
+        Assert.Null(check.Principal.TenantId);
+        Assert.True(check.Principal.MayAdminister("tenant-b"));
+    }
+
+    [Fact]
+    public async Task ValidateAsync_NoTenantClaimNoAdminScope_Rejected()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = TokenCommand.Mint(Jwt(), null, "nobody", "openid", TimeSpan.FromMinutes(5), _time.GetUtcNow());
+
+        // Act
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.False(check.IsValid);
+        Assert.Contains("tenant_id", check.Failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "required")]
+    [InlineData("", "required")]
+    [InlineData("Basic dXNlcjpwYXNz", "bearer")]
+    [InlineData("Bearer ", "bearer")]
+    [InlineData("Bearer not-a-jwt", "malformed")]
+    public async Task ValidateHeaderAsync_BadHeader_RejectedWithReason(string? header, string reason)
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+
+        // Act
+        var check = await validator.ValidateHeaderAsync(header);
+
+        // Assert
+        Assert.False(check.IsValid);
+        Assert.Contains(reason, check.Failure, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ValidateHeaderAsync_LowercaseBearerScheme_Accepted()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+
+        // Act
+        var check = await validator.ValidateHeaderAsync("bearer " + Mint("tenant-s", TimeSpan.FromMinutes(1)));
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+    }
+
+    private static JwtOptions Jwt() => TestGatewaySettings.ValidOptions().Jwt;
+
+    private string Mint(string tenant, TimeSpan lifetime) =>
+        TokenCommand.Mint(Jwt(), tenant, $"user@{tenant}", null, lifetime, _time.GetUtcNow());
+}
