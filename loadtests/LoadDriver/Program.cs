@@ -1,15 +1,29 @@
 using LoadDriver;
+using LoadDriver.Commands;
 
-return args.Length > 0 && args[0] == "serve"
-    ? await ServeCommand.RunAsync(args[1..])
-    : Usage();
-
-static int Usage()
+if (args.Length > 0 && args[0] == "serve")
 {
-    Console.Error.WriteLine("""
-        usage: dotnet run --project loadtests/LoadDriver -- <command>
-
-          serve    start the simulated RAG backend and the gateway in front of it (Ctrl+C stops both)
-        """);
-    return 64;
+    return await ServeCommand.RunAsync(args[1..]);
 }
+
+if (args.Length > 0 && ScenarioCommand.Names.Contains(args[0]))
+{
+    return await ScenarioCommand.RunAsync(args[0], args[1..]);
+}
+
+Console.Error.WriteLine($"""
+    usage: dotnet run -c Release --project loadtests/LoadDriver -- <command> [options]
+
+      serve          start the simulated RAG backend and the gateway in front of it (Ctrl+C stops both)
+      isolation      SPEC §8 isolation proof: one tenant spikes; protections on, then the control without them
+      sla            SPEC §8 tier SLAs: p95 inside the budget, >= 99.5% answered within it
+      cache          SPEC §8 hit rate above 75% per tenant (Zipf workload)
+      invalidation   SPEC §8 invalidation affects only the invalidated tenant
+      all            isolation, sla, cache and invalidation in one report
+      smoke          short functional isolation run for CI (< 30 s; no timing assertions)
+
+    options (scenario commands):
+    {DriverOptions.Usage}
+    Reports: <out>/report.md and <out>/report.html. Exit code 0 = every criterion passed, 1 = one failed, 2 = set-up error.
+    """);
+return 64;
