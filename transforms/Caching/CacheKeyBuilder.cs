@@ -38,48 +38,58 @@ public static class CacheKeyBuilder
     public static string Compute(CacheKeyParts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([LayoutVersion]);
-        AppendString(hash, parts.RouteId);
-        AppendString(hash, parts.Method.ToUpperInvariant());
-        AppendString(hash, parts.Path);
 
-        var query = CanonicalQuery(parts.Query);
-        AppendLength(hash, query.Count);
-        foreach (var (name, value) in query)
+        // The parts are laid out in one pooled buffer and hashed in a single call: creating an incremental
+        // hash object per request cost more than the hashing itself on the hot path.
+        var writer = new KeyWriter(256 + parts.Body.Length);
+        try
         {
-            AppendString(hash, name);
-            AppendString(hash, value);
-        }
+            writer.WriteByte(LayoutVersion);
+            writer.WriteString(parts.RouteId);
+            writer.WriteString(parts.Method.ToUpperInvariant());
+            writer.WriteString(parts.Path);
 
-        AppendLength(hash, parts.Body.Length);
-        hash.AppendData(parts.Body.Span);
-
-        AppendLength(hash, parts.VaryHeaders.Count);
-        foreach (var (name, values) in parts.VaryHeaders)
-        {
-            AppendString(hash, name.ToLowerInvariant());
-            AppendLength(hash, values.Count);
-            foreach (var value in values)
+            var query = CanonicalQuery(parts.Query);
+            writer.WriteLength(query.Count);
+            foreach (var (name, value) in query)
             {
-                AppendString(hash, value ?? "");
+                writer.WriteString(name);
+                writer.WriteString(value);
             }
-        }
 
-        // A scope marker keeps a user-scoped key from ever equalling a tenant-scoped one.
-        if (parts.Subject is null)
-        {
-            hash.AppendData([0]);
-        }
-        else
-        {
-            hash.AppendData([1]);
-            AppendString(hash, parts.Subject);
-        }
+            writer.WriteLength(parts.Body.Length);
+            writer.WriteBytes(parts.Body.Span);
 
-        Span<byte> digest = stackalloc byte[32];
-        hash.GetHashAndReset(digest);
-        return Convert.ToHexStringLower(digest);
+            writer.WriteLength(parts.VaryHeaders.Count);
+            foreach (var (name, values) in parts.VaryHeaders)
+            {
+                writer.WriteString(name.ToLowerInvariant());
+                writer.WriteLength(values.Count);
+                foreach (var value in values)
+                {
+                    writer.WriteString(value ?? "");
+                }
+            }
+
+            // A scope marker keeps a user-scoped key from ever equalling a tenant-scoped one.
+            if (parts.Subject is null)
+            {
+                writer.WriteByte(0);
+            }
+            else
+            {
+                writer.WriteByte(1);
+                writer.WriteString(parts.Subject);
+            }
+
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(writer.Written, digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
     /// <summary>The configured vary headers (lower-case, distinct, sorted) with the request's values.</summary>
@@ -132,34 +142,65 @@ public static class CacheKeyBuilder
         return pairs;
     }
 
-    private static void AppendLength(IncrementalHash hash, int length)
+    /// <summary>Growable writer over a pooled array; every string and count is length-prefixed (big-endian int32).</summary>
+    private struct KeyWriter : IDisposable
     {
-        Span<byte> prefix = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(prefix, length);
-        hash.AppendData(prefix);
-    }
+        private byte[] _buffer;
+        private int _position;
 
-    private static void AppendString(IncrementalHash hash, string value)
-    {
-        var byteCount = Encoding.UTF8.GetByteCount(value);
-        AppendLength(hash, byteCount);
-        if (byteCount <= 256)
+        public KeyWriter(int initialCapacity)
         {
-            Span<byte> small = stackalloc byte[256];
-            var written = Encoding.UTF8.GetBytes(value, small);
-            hash.AppendData(small[..written]);
-            return;
+            _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+            _position = 0;
         }
 
-        var rented = ArrayPool<byte>.Shared.Rent(byteCount);
-        try
+        public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _position);
+
+        public void WriteByte(byte value)
         {
-            var written = Encoding.UTF8.GetBytes(value, rented);
-            hash.AppendData(rented, 0, written);
+            Ensure(1);
+            _buffer[_position++] = value;
         }
-        finally
+
+        public void WriteLength(int length)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            Ensure(4);
+            BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_position), length);
+            _position += 4;
+        }
+
+        public void WriteString(string value)
+        {
+            var byteCount = Encoding.UTF8.GetByteCount(value);
+            WriteLength(byteCount);
+            Ensure(byteCount);
+            _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+        }
+
+        public void WriteBytes(ReadOnlySpan<byte> bytes)
+        {
+            Ensure(bytes.Length);
+            bytes.CopyTo(_buffer.AsSpan(_position));
+            _position += bytes.Length;
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+
+        private void Ensure(int count)
+        {
+            if (_position + count <= _buffer.Length)
+            {
+                return;
+            }
+
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _position + count));
+            _buffer.AsSpan(0, _position).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
     }
 }

@@ -25,6 +25,28 @@ public sealed class CacheKeyBuilderTests
     }
 
     [Fact]
+    public void Compute_KnownParts_MatchesTheDocumentedLayout()
+    {
+        // Arrange: the expected digest was computed independently (Python hashlib) over the layout
+        // [version 1] route method path [count] (name value)* [len] body [count] (name [count] value*)* [scope 0],
+        // every string and count length-prefixed as a big-endian int32.
+        var parts = new CacheKeyParts(
+            "rag-query",
+            "post",
+            "/query",
+            [new("b", "2"), new("a", "1")],
+            Encoding.UTF8.GetBytes("{\"q\":1}"),
+            [new("x-lang", "en")],
+            Subject: null);
+
+        // Act
+        var key = CacheKeyBuilder.Compute(parts);
+
+        // Assert
+        Assert.Equal("c0a4d60cf9e7bf8dbf049a27761c8f233bdfcc09e768ee88c3314842515e1954", key);
+    }
+
+    [Fact]
     public void Compute_QueryInAnotherOrder_SameKey()
     {
         // Arrange
