@@ -125,7 +125,19 @@ public sealed class GatewayMetrics
     public void ThrottleFallback(string tenant) => _throttleFallbacks.Add(1, new KeyValuePair<string, object?>("tenant", tenant));
 
     /// <summary>Publishes a tenant's throttle state for the gauges.</summary>
-    public void SetThrottleState(string tenant, string tier, TenantThrottleState state) => _throttleState[(tenant, tier)] = state;
+    public void SetThrottleState(string tenant, string tier, TenantThrottleState state)
+    {
+        _throttleState[(tenant, tier)] = state;
+
+        // A tenant moved to another tier by a reload must not leave its old tier's series behind.
+        foreach (var key in _throttleState.Keys)
+        {
+            if (key.Tenant == tenant && key.Tier != tier)
+            {
+                _throttleState.TryRemove(key, out _);
+            }
+        }
+    }
 
     /// <summary>Forgets gauges of tenants that left the table (so removed tenants do not linger as series).</summary>
     public void RetainTenants(IReadOnlySet<string> tenants)
