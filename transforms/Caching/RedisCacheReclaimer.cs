@@ -35,7 +35,7 @@ internal sealed partial class RedisCacheReclaimer
         // A pass can miss a member when concurrent expiry shifts ranks under it; another pass picks it up.
         for (var pass = 0; pass < Passes; pass++)
         {
-            var state = await _guard.ExecuteAsync("cache.reclaim", async db =>
+            var state = await _guard.ExecuteAsync("cache.reclaim", generationKey, async db =>
             {
                 var generation = await db.StringGetAsync(generationKey);
                 var size = await db.SortedSetLengthAsync(index);
@@ -53,7 +53,7 @@ internal sealed partial class RedisCacheReclaimer
             for (var page = 0; page < maxPages; page++)
             {
                 var start = offset;
-                var read = await _guard.ExecuteAsync("cache.reclaim", db => db.SortedSetRangeByRankAsync(index, start, start + Batch - 1), cancellationToken);
+                var read = await _guard.ExecuteAsync("cache.reclaim", index, db => db.SortedSetRangeByRankAsync(index, start, start + Batch - 1), cancellationToken);
                 if (!read.Succeeded)
                 {
                     return removed;
@@ -75,7 +75,7 @@ internal sealed partial class RedisCacheReclaimer
 
                 found += old.Length;
                 var keys = Keys(tenantId, old);
-                var run = await _guard.ExecuteAsync("cache.reclaim", db => db.ScriptEvaluateAsync(RedisCacheScripts.Reclaim, keys, [entryPrefix]), cancellationToken);
+                var run = await _guard.ExecuteAsync("cache.reclaim", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Reclaim, keys, [entryPrefix]), cancellationToken);
                 if (!run.Succeeded || run.Value is null)
                 {
                     return removed;

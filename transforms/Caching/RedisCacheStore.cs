@@ -56,7 +56,7 @@ public sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
         }
 
         var key = RedisKeys.CacheEntry(tenantId, generation, keyHash);
-        var read = await _guard.ExecuteAsync("cache.get", db => db.StringGetAsync(key), cancellationToken);
+        var read = await _guard.ExecuteAsync("cache.get", key, db => db.StringGetAsync(key), cancellationToken);
         if (!read.Succeeded)
         {
             return CacheLookupResult.Unavailable;
@@ -103,7 +103,7 @@ public sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
         [
             write.Generation, write.Value, Milliseconds(write.Ttl), write.LimitBytes, Milliseconds(write.MetadataTtl),
         ];
-        var run = await _guard.ExecuteAsync("cache.set", db => db.ScriptEvaluateAsync(RedisCacheScripts.Write, keys, args), cancellationToken);
+        var run = await _guard.ExecuteAsync("cache.set", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Write, keys, args), cancellationToken);
         if (!run.Succeeded || run.Value is null)
         {
             return CacheWriteResult.Unavailable;
@@ -129,7 +129,7 @@ public sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
     {
         RedisKey[] keys = [RedisKeys.CacheGeneration(tenantId), RedisKeys.CacheIndex(tenantId)];
         RedisValue[] args = [Milliseconds(metadataTtl)];
-        var run = await _guard.ExecuteAsync("cache.invalidate", db => db.ScriptEvaluateAsync(RedisCacheScripts.Invalidate, keys, args), cancellationToken);
+        var run = await _guard.ExecuteAsync("cache.invalidate", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Invalidate, keys, args), cancellationToken);
         if (!run.Succeeded || run.Value is null)
         {
             return null;
@@ -155,7 +155,7 @@ public sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
         // Each run drops at most one batch of expired members; a tenant with more runs again.
         for (var round = 0; round < MaxUsageRounds; round++)
         {
-            var run = await _guard.ExecuteAsync("cache.usage", db => db.ScriptEvaluateAsync(RedisCacheScripts.Usage, keys), cancellationToken);
+            var run = await _guard.ExecuteAsync("cache.usage", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Usage, keys), cancellationToken);
             if (!run.Succeeded || run.Value is null)
             {
                 return null;
@@ -191,7 +191,7 @@ public sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
     private async Task CountAsync(RedisKey[] keys, RedisValue[] args)
     {
         // Fire-and-forget: a secondary write must not cost the request a round trip.
-        await _guard.ExecuteAsync("cache.count", db => db.ScriptEvaluateAsync(RedisCacheScripts.Count, keys, args, CommandFlags.FireAndForget), CancellationToken.None).ConfigureAwait(false);
+        await _guard.ExecuteAsync("cache.count", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Count, keys, args, CommandFlags.FireAndForget), CancellationToken.None).ConfigureAwait(false);
     }
 
     private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));

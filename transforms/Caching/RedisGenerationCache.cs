@@ -48,7 +48,7 @@ internal sealed partial class RedisGenerationCache
 
         var epoch = Interlocked.Read(ref _epoch);
         var key = RedisKeys.CacheGeneration(tenantId);
-        var read = await _guard.ExecuteAsync("cache.generation", db => db.StringGetAsync(key), cancellationToken);
+        var read = await _guard.ExecuteAsync("cache.generation", key, db => db.StringGetAsync(key), cancellationToken);
         if (!read.Succeeded)
         {
             return null;

@@ -88,7 +88,7 @@ public sealed partial class RedisConnection : IHostedService, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} failed ({FailureType}); cache bypassed and limits local until it is back")]
+    [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} failed ({FailureType}); what it serves bypasses the cache and uses local limits until it or its replica is back")]
     private static partial void LogConnectionFailed(ILogger logger, System.Net.EndPoint? endpoint, ConnectionFailureType failureType);
 
     [LoggerMessage(EventId = 501, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]

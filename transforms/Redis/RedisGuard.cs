@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gateway.Config.Reload;
 using Gateway.Transforms.Diagnostics;
 using Gateway.Transforms.Pipeline;
@@ -11,6 +12,12 @@ namespace Gateway.Transforms.Redis;
 /// breaker. A failure is never an exception to the caller: it gets <c>Succeeded = false</c> and falls back
 /// (cache bypass, local limits). Only the caller's own cancellation (the tier deadline) propagates.
 /// </summary>
+/// <remarks>
+/// On a Redis Cluster a call made for a key is guarded by the breaker of that key's hash slot: when one master dies,
+/// only the tenants whose slots it held fall back until its replica is promoted, and every other tenant keeps the
+/// shared cache and limits. Calls without a key, standalone Redis, and a client with no server connected at all use
+/// the one server-wide <see cref="Breaker"/>.
+/// </remarks>
 public sealed partial class RedisGuard : IReadinessCheck
 {
     private readonly RedisConnection _connection;
@@ -18,6 +25,10 @@ public sealed partial class RedisGuard : IReadinessCheck
     private readonly TimeProvider _time;
     private readonly ILogger<RedisGuard> _logger;
     private readonly TimeSpan _budget;
+    private readonly int _breakerThreshold;
+    private readonly TimeSpan _breakerCooldown;
+    private readonly ConcurrentDictionary<int, RedisCircuitBreaker> _slotBreakers = new();
+    private int _openSlots;
 
     /// <summary>Creates the guard.</summary>
     public RedisGuard(RedisConnection connection, IGatewaySettings settings, GatewayMetrics metrics, TimeProvider time, ILogger<RedisGuard> logger)
@@ -30,10 +41,12 @@ public sealed partial class RedisGuard : IReadinessCheck
         _logger = logger;
         var redis = settings.Current.Options.Redis;
         _budget = TimeSpan.FromMilliseconds(redis.OperationTimeoutMs);
-        Breaker = new RedisCircuitBreaker(redis.BreakerFailureThreshold, TimeSpan.FromMilliseconds(redis.BreakerCooldownMs), time);
+        _breakerThreshold = redis.BreakerFailureThreshold;
+        _breakerCooldown = TimeSpan.FromMilliseconds(redis.BreakerCooldownMs);
+        Breaker = new RedisCircuitBreaker(_breakerThreshold, _breakerCooldown, time);
         Breaker.StateChanged += open =>
         {
-            _metrics.SetRedisCircuitOpen(open);
+            PublishCircuitState();
             if (open)
             {
                 LogCircuitOpened(_logger);
@@ -45,7 +58,7 @@ public sealed partial class RedisGuard : IReadinessCheck
         };
     }
 
-    /// <summary>The breaker, exposed for readiness and tests.</summary>
+    /// <summary>The server-wide breaker (standalone Redis, calls without a key, nothing connected); exposed for readiness and tests.</summary>
     public RedisCircuitBreaker Breaker { get; }
 
     /// <summary>Whether Redis is configured at all.</summary>
@@ -54,20 +67,37 @@ public sealed partial class RedisGuard : IReadinessCheck
     /// <summary>The shared multiplexer (for pub/sub subscriptions); null when not configured or not started.</summary>
     public IConnectionMultiplexer? Multiplexer => _connection.Multiplexer;
 
-    /// <summary>Runs <paramref name="action"/> against Redis within the per-call budget.</summary>
-    public async ValueTask<RedisOutcome<T>> ExecuteAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>Cluster hash slots whose breaker is open right now (a master of theirs is failing).</summary>
+    public int OpenSlots => Volatile.Read(ref _openSlots);
+
+    /// <summary>Runs <paramref name="action"/> against Redis within the per-call budget, behind the server-wide breaker.</summary>
+    public ValueTask<RedisOutcome<T>> ExecuteAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken) =>
+        ExecuteAsync(operation, default, action, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="action"/>, which works on <paramref name="key"/> (and keys of its slot), within the per-call
+    /// budget, behind the breaker of <paramref name="key"/>'s cluster slot.
+    /// </summary>
+    public async ValueTask<RedisOutcome<T>> ExecuteAsync<T>(string operation, RedisKey key, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(action);
         var multiplexer = _connection.Multiplexer;
-        if (multiplexer is null || !Breaker.TryAcquire())
+        if (multiplexer is null)
         {
             return default;
         }
 
-        if (!multiplexer.IsConnected)
+        var connected = multiplexer.IsConnected;
+        var breaker = connected ? BreakerFor(multiplexer, key) : Breaker;
+        if (!breaker.TryAcquire())
+        {
+            return default;
+        }
+
+        if (!connected)
         {
             // Do not spend the budget on a call that cannot succeed.
-            Fail(operation);
+            Fail(operation, breaker);
             return default;
         }
 
@@ -78,14 +108,20 @@ public sealed partial class RedisGuard : IReadinessCheck
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            Fail(operation);
+            Fail(operation, breaker);
             return default;
         }
 
         try
         {
             var value = await call.WaitAsync(_budget, _time, cancellationToken).ConfigureAwait(false);
-            Breaker.RecordSuccess();
+            breaker.RecordSuccess();
+            if (breaker != Breaker)
+            {
+                // A cluster call answered: the connection as a whole works again.
+                Breaker.RecordSuccess();
+            }
+
             return new RedisOutcome<T>(true, value);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -96,7 +132,7 @@ public sealed partial class RedisGuard : IReadinessCheck
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             Observe(call);
-            Fail(operation);
+            Fail(operation, breaker);
             return default;
         }
     }
@@ -114,15 +150,50 @@ public sealed partial class RedisGuard : IReadinessCheck
             return new ReadinessReport("redis", ReadinessReport.Degraded, "disconnected: cache bypassed, rate limits local to this node");
         }
 
-        return Breaker.IsOpen
-            ? new ReadinessReport("redis", ReadinessReport.Degraded, "circuit open after repeated failures: cache bypassed, rate limits local")
+        if (Breaker.IsOpen)
+        {
+            return new ReadinessReport("redis", ReadinessReport.Degraded, "circuit open after repeated failures: cache bypassed, rate limits local");
+        }
+
+        var openSlots = OpenSlots;
+        return openSlots > 0
+            ? new ReadinessReport("redis", ReadinessReport.Degraded,
+                $"circuit open for {openSlots} cluster hash slot(s) (a master is failing over): their tenants bypass the cache and use local limits")
             : new ReadinessReport("redis", ReadinessReport.Ok, "connected");
     }
 
-    private void Fail(string operation)
+    private RedisCircuitBreaker BreakerFor(IConnectionMultiplexer multiplexer, RedisKey key)
+    {
+        // -1 for standalone Redis and for calls without a key.
+        var slot = multiplexer.HashSlot(key);
+        return slot < 0 ? Breaker : _slotBreakers.GetOrAdd(slot, static (_, guard) => guard.CreateSlotBreaker(), this);
+    }
+
+    private RedisCircuitBreaker CreateSlotBreaker()
+    {
+        var breaker = new RedisCircuitBreaker(_breakerThreshold, _breakerCooldown, _time);
+        breaker.StateChanged += open =>
+        {
+            var count = open ? Interlocked.Increment(ref _openSlots) : Interlocked.Decrement(ref _openSlots);
+            PublishCircuitState();
+            if (open && count == 1)
+            {
+                LogSlotsDegraded(_logger);
+            }
+            else if (!open && count == 0)
+            {
+                LogSlotsRecovered(_logger);
+            }
+        };
+        return breaker;
+    }
+
+    private void PublishCircuitState() => _metrics.SetRedisCircuitOpen(Breaker.IsOpen || OpenSlots > 0);
+
+    private void Fail(string operation, RedisCircuitBreaker breaker)
     {
         _metrics.RedisFailed(operation);
-        Breaker.RecordFailure();
+        breaker.RecordFailure();
     }
 
     private static void Observe(Task task) =>
@@ -133,6 +204,12 @@ public sealed partial class RedisGuard : IReadinessCheck
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "Redis recovered: circuit closed, shared cache and limits resumed")]
     private static partial void LogCircuitClosed(ILogger logger);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Redis Cluster partly degraded: a master keeps failing; tenants in its hash slots bypass the cache and use local limits, all others are unaffected")]
+    private static partial void LogSlotsDegraded(ILogger logger);
+
+    [LoggerMessage(EventId = 513, Level = LogLevel.Information, Message = "Redis Cluster recovered: every hash slot answers again, shared cache and limits resumed for all tenants")]
+    private static partial void LogSlotsRecovered(ILogger logger);
 }
 
 /// <summary>Result of a guarded Redis call; <c>default</c> means it failed or was skipped.</summary>

@@ -35,6 +35,7 @@ public sealed class SharedRateLimiter
         var args = new RedisValue[] { policy.Rate.ToString("R", CultureInfo.InvariantCulture), policy.Burst, Cost };
         var outcome = await _guard.ExecuteAsync(
             Operation,
+            keys[0],
             db => WithinBudget(db.ScriptEvaluateAsync(GcraScript.Text, keys, args), budget, _time),
             cancellationToken).ConfigureAwait(false);
         if (!outcome.Succeeded || outcome.Value is null)
