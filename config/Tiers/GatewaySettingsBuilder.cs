@@ -189,6 +189,20 @@ public static class GatewaySettingsBuilder
             errors.Add($"{Root}:Cache:QuotaWriteThreshold must be in (0, 1].");
         }
 
+        if (options.Cache.MaxRequestBodyBytes <= 0)
+        {
+            errors.Add($"{Root}:Cache:MaxRequestBodyBytes must be positive (got {options.Cache.MaxRequestBodyBytes}).");
+        }
+
+        for (var i = 0; i < options.Cache.VaryHeaders.Count; i++)
+        {
+            var header = options.Cache.VaryHeaders[i];
+            if (string.IsNullOrWhiteSpace(header) || header.Any(c => c <= ' ' || c >= 127 || c == ':'))
+            {
+                errors.Add($"{Root}:Cache:VaryHeaders:{i} '{header}' is not a header name.");
+            }
+        }
+
         ValidateThrottling(options.Throttling, errors);
         ValidateFairness(options.Fairness, errors);
 

@@ -36,6 +36,8 @@ public sealed class GatewaySettingsBuilderTests
         ["Gateway:Redis:OperationTimeoutMs"] = o => o.Redis.OperationTimeoutMs = 0,
         ["Gateway:Cache:MaxEntryBytes"] = o => o.Cache.MaxEntryBytes = 0,
         ["Gateway:Cache:QuotaWriteThreshold"] = o => o.Cache.QuotaWriteThreshold = 1.5,
+        ["Gateway:Cache:MaxRequestBodyBytes"] = o => o.Cache.MaxRequestBodyBytes = 0,
+        ["Gateway:Cache:VaryHeaders:1"] = o => o.Cache.VaryHeaders.AddRange(["Accept-Language", "bad header:"]),
         ["Gateway:Limits:MaxRequestBodyBytes"] = o => o.Limits.MaxRequestBodyBytes = 0,
     };
 
