@@ -67,4 +67,50 @@ public sealed class GatewaySpanTests
         Assert.Equal(["miss", "hit"], recorded.Select(s => (string?)s.GetTagItem("gateway.cache")));
         Assert.Equal(["ok", "cache_hit"], recorded.Select(s => (string?)s.GetTagItem("gateway.outcome")));
     }
+
+    [Fact]
+    public async Task Traces_OtlpEndpointConfigured_ExportedOverOtlpHttp()
+    {
+        // Arrange: a collector stand-in; OpenTelemetry reads the standard OTEL_* keys from configuration.
+        using var collector = WireMockUpstream.Start();
+        collector.Given(Request.Create().WithPath("/v1/traces").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        using var upstream = WireMockUpstream.Start();
+        upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        var config = new GatewayConfigBuilder()
+            .WithRelaxedTimeouts()
+            .WithUpstream(upstream.Url!)
+            .With("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Url!)
+            .With("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .With("OTEL_BSP_SCHEDULE_DELAY", "100");
+        await using var gateway = await GatewayInstance.StartAsync(config);
+
+        // Act
+        using var response = await gateway.Client.SendAsync(
+            GatewayInstance.Request(HttpMethod.Get, "/anything", TestTokens.For(GatewayConfigBuilder.GoldTenant)));
+        var exported = await Poll.UntilAsync(
+            () => Task.FromResult(collector.LogEntries.Count(e => e.RequestMessage.Path == "/v1/traces")),
+            count => count > 0,
+            TimeSpan.FromSeconds(10));
+
+        // Assert: the export is OTLP protobuf and names the gateway span.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(exported > 0, "no OTLP trace export reached the collector");
+        var bodies = collector.LogEntries.Where(e => e.RequestMessage.Path == "/v1/traces").Select(e => e.RequestMessage.BodyAsBytes ?? []).ToList();
+        Assert.Contains(bodies, b => Encoding.UTF8.GetString(b).Contains("gateway.request", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Traces_NoOtlpEndpoint_NoGatewaySpanIsCreatedForTheExporter()
+    {
+        // Arrange: without OTEL_EXPORTER_OTLP_ENDPOINT no tracer provider listens, so the gateway span is never started.
+        using var upstream = WireMockUpstream.Start();
+        upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder().WithRelaxedTimeouts().WithUpstream(upstream.Url!));
+
+        // Act
+        var provider = gateway.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+
+        // Assert
+        Assert.Null(provider);
+    }
 }
