@@ -34,12 +34,49 @@ internal static class ServeCommand
         await using (gateway)
         {
             await gateway.StartAsync();
+            await WarmUpAsync(gateway);
             PrintWelcome(gateway, backend);
             await gateway.WaitForShutdownAsync();
         }
 
         await backend.StopAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Sends a few uncached requests through the gateway before handing it over, so JIT compilation and the first
+    /// upstream connection do not make a newcomer's first query miss the 200 ms platinum budget.
+    /// </summary>
+    private static async Task WarmUpAsync(WebApplication gateway)
+    {
+        var settings = gateway.Services.GetRequiredService<IGatewaySettings>().Current;
+        var jwt = settings.Options.Jwt;
+        var tenant = settings.Table.TenantIds.FirstOrDefault();
+        var url = gateway.Urls.FirstOrDefault();
+        if (string.IsNullOrEmpty(jwt.SigningKey) || tenant is null || url is null)
+        {
+            return;
+        }
+
+        var token = TokenCommand.Mint(jwt, tenant, "serve-warm-up", scope: null, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow);
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) };
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/query")
+            {
+                Content = new StringContent("{\"query\": \"warm-up\"}", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoStore = true };
+            try
+            {
+                using var response = await client.SendAsync(request);
+            }
+            catch (HttpRequestException)
+            {
+                // A warm-up that fails changes nothing; the gateway is already serving.
+            }
+        }
     }
 
     private static void PrintWelcome(WebApplication gateway, WebApplication backend)
