@@ -15,8 +15,11 @@ namespace Gateway.IntegrationTests.Cluster;
 /// </summary>
 /// <remarks>
 /// <para>
-/// There is no stand-in for a cluster, so these tests need <c>redis-server</c> and <c>redis-cli</c> (7.0 or newer) and
-/// fail with an installation hint when they are missing; <c>.ci/run</c> installs them.
+/// With <c>redis-server</c> and <c>redis-cli</c> (7.0 or newer) on PATH (<c>.ci/run</c> installs them) the cluster is
+/// real Redis. Without them, or with <c>GATEWAY_TEST_REDIS=garnet</c>, it is six in-process Garnet servers joined with
+/// cluster commands (<see cref="GarnetClusterForming"/>), so a machine with only the .NET SDK runs these tests too.
+/// Garnet has no automatic failover: there <see cref="KillMasterAsync"/> promotes the replica itself, and
+/// <see cref="EnsureHealthyAsync"/> rebuilds the whole cluster instead of restarting the killed node.
 /// </para>
 /// <para>
 /// Each node gets two free ports, the client port and the cluster bus port (<c>cluster-port</c>), so nothing assumes
@@ -37,14 +40,24 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     private const int NodeCount = 6;
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long after a Garnet primary dies its replica is promoted: about Redis' detection plus election time.</summary>
+    private static readonly TimeSpan GarnetFailoverDelay = TimeSpan.FromMilliseconds(2 * NodeTimeoutMs);
+
     private readonly IMessageSink? _diagnostics;
-    private readonly List<RedisNode> _nodes = [];
+    private readonly List<IClusterServerNode> _nodes = [];
+    private readonly bool _useGarnet;
     private readonly Dictionary<int, int> _killedMasterSlot = [];
+    private Task _garnetPromotion = Task.CompletedTask;
     private string? _serverPath;
     private string? _root;
 
     /// <summary>Used by xunit as a collection fixture.</summary>
-    public RedisClusterFixture(IMessageSink diagnostics) => _diagnostics = diagnostics;
+    public RedisClusterFixture(IMessageSink diagnostics)
+    {
+        _diagnostics = diagnostics;
+        var forced = string.Equals(Environment.GetEnvironmentVariable(RedisServerFixture.SelectorVariable), "garnet", StringComparison.OrdinalIgnoreCase);
+        _useGarnet = forced || RedisTools.Find("redis-server") is null || RedisTools.Find("redis-cli") is null;
+    }
 
     /// <summary>
     /// <c>Gateway:Redis:Configuration</c> for the gateway: every node as a seed, as an operator would list them, so the
@@ -52,11 +65,19 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     /// </summary>
     public string Configuration => string.Join(',', _nodes.Select(n => $"127.0.0.1:{n.Port}"));
 
+    /// <summary>
+    /// True when the cluster is the in-process Garnet stand-in: its servers share the test process's two cores and
+    /// thread pool with the gateways and the load, so tests that time individual Redis calls allow for its stalls.
+    /// </summary>
+    public bool IsInProcess => _useGarnet;
+
     /// <summary>Client ports of the six nodes.</summary>
     public IReadOnlyList<int> Ports => [.. _nodes.Select(n => n.Port)];
 
     /// <inheritdoc />
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => _useGarnet ? StartGarnetClusterAsync() : StartRedisClusterAsync();
+
+    private async Task StartRedisClusterAsync()
     {
         _serverPath = RedisTools.Require("redis-server");
         var cliPath = RedisTools.Require("redis-cli");
@@ -85,17 +106,52 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             throw;
         }
 
-        Report($"RedisClusterFixture: 3 masters + 3 replicas on ports {string.Join(",", Ports)} ready in {clock.ElapsedMilliseconds} ms ({_serverPath})");
+        Report($"RedisClusterFixture: using redis-server, 3 masters + 3 replicas on ports {string.Join(",", Ports)} ready in {clock.ElapsedMilliseconds} ms ({_serverPath})");
+    }
+
+    private async Task StartGarnetClusterAsync()
+    {
+        _root = Directory.CreateTempSubdirectory("gateway-garnet-cluster-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
+        var clock = Stopwatch.StartNew();
+        ThreadPool.GetMinThreads(out var minWorkers, out var minIo);
+        try
+        {
+            RaiseThreadPoolFloorWhileForming(minWorkers, minIo);
+            for (var i = 0; i < NodeCount; i++)
+            {
+                var node = new GarnetNode(Path.Combine(_root, $"node-{i}"));
+                _nodes.Add(node);
+                await node.StartOnFreePortAsync();
+            }
+
+            await GarnetClusterForming.FormAsync(Ports, MasterCount, ReadyTimeout);
+            await WaitUntilHealthyAsync(ReadyTimeout);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(minWorkers, minIo);
+        }
+
+        Report($"RedisClusterFixture: using in-process Garnet cluster, 3 primaries + 3 replicas on ports {string.Join(",", Ports)} ready in {clock.ElapsedMilliseconds} ms");
     }
 
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
+        await SettlePromotionAsync();
         foreach (var node in _nodes)
         {
             await node.KillAsync();
         }
+
+        _nodes.Clear();
 
         if (_root is { } root)
         {
@@ -167,14 +223,24 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         return ports;
     }
 
-    /// <summary>SIGKILLs the master on <paramref name="port"/>: no goodbye, its clients see the socket die.</summary>
+    /// <summary>
+    /// SIGKILLs the master on <paramref name="port"/>: no goodbye, its clients see the socket die. With Garnet the
+    /// server is disposed and, as Garnet has no automatic failover, its replica is told to take over after the time a
+    /// Redis Cluster needs to notice and elect (<see cref="GarnetFailoverDelay"/>), so clients live through a real outage.
+    /// </summary>
     public async Task KillMasterAsync(int port)
     {
-        var node = await MasterNodeAsync(port);
+        var view = await NodesAsync();
+        var node = view.SingleOrDefault(n => n.Port == port && n.IsMaster);
         Assert.NotNull(node);
         _killedMasterSlot[port] = node.Slots[0].From;
         await Node(port).KillAsync();
         Report($"RedisClusterFixture: killed master 127.0.0.1:{port} (slots {string.Join(",", node.Slots.Select(s => $"{s.From}-{s.To}"))})");
+        if (_useGarnet)
+        {
+            var replica = view.First(n => n.MasterId == node.Id && !n.IsFailed);
+            _garnetPromotion = PromoteGarnetReplicaLaterAsync(replica.Port);
+        }
     }
 
     /// <summary>
@@ -185,6 +251,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     {
         var slot = _killedMasterSlot[killedPort];
         var clock = Stopwatch.StartNew();
+        await _garnetPromotion;
         string last = "";
         while (clock.Elapsed < timeout)
         {
@@ -224,13 +291,70 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     /// </summary>
     public async Task EnsureHealthyAsync()
     {
+        if (_useGarnet)
+        {
+            await RebuildGarnetClusterIfBrokenAsync();
+            return;
+        }
+
         foreach (var node in _nodes.Where(n => !n.IsRunning))
         {
-            await node.StartAsync(_serverPath!, NodeTimeoutMs);
+            await ((RedisNode)node).StartAsync(_serverPath!, NodeTimeoutMs);
             Report($"RedisClusterFixture: restarted 127.0.0.1:{node.Port}");
         }
 
         await WaitUntilHealthyAsync(ReadyTimeout);
+    }
+
+    /// <summary>
+    /// Six in-process Garnet servers block pool threads while they gossip and attach replicas (CLUSTER REPLICATE
+    /// answers only once the sync is done); with the default floor of one thread per core the pool grows a thread at a
+    /// time, and on two cores forming took 7–20 s or a REPLICATE outlasted its timeout, instead of about 1.5 s. The floor
+    /// goes back down once the cluster is up so the timing tests run on the pool they always had.
+    /// </summary>
+    private static void RaiseThreadPoolFloorWhileForming(int minWorkers, int minIo) =>
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, 32), minIo);
+
+    /// <summary>
+    /// A Garnet node that was killed cannot rejoin as a replica of its successor the way a restarted redis-server does,
+    /// so when any node is down the whole cluster is rebuilt on fresh ports (the tests read <see cref="Configuration"/>
+    /// afresh and need no data from earlier tests).
+    /// </summary>
+    private async Task RebuildGarnetClusterIfBrokenAsync()
+    {
+        if (_nodes.Count == NodeCount && _nodes.All(n => n.IsRunning))
+        {
+            await WaitUntilHealthyAsync(ReadyTimeout);
+            return;
+        }
+
+        await DisposeAsync();
+        await StartGarnetClusterAsync();
+    }
+
+    /// <summary>
+    /// Stands in for Redis' automatic failover, which Garnet lacks: after about as long as a Redis replica takes to see
+    /// its master fail (node timeout) and win the election, the replica is told to take the slots over.
+    /// </summary>
+    private async Task PromoteGarnetReplicaLaterAsync(int replicaPort)
+    {
+        await Task.Delay(GarnetFailoverDelay);
+        await GarnetClusterForming.PromoteAsync(replicaPort);
+        Report($"RedisClusterFixture: told Garnet replica 127.0.0.1:{replicaPort} to take over (Garnet has no automatic failover)");
+    }
+
+    /// <summary>Lets a pending Garnet promotion finish before its nodes go away; a test that failed early may never await it.</summary>
+    private async Task SettlePromotionAsync()
+    {
+        var promotion = Interlocked.Exchange(ref _garnetPromotion, Task.CompletedTask);
+        try
+        {
+            await promotion;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or RespErrorException)
+        {
+            // The cluster is being torn down anyway.
+        }
     }
 
     private void KillAllOnExit(object? sender, EventArgs e)
@@ -241,11 +365,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         }
     }
 
-    private RedisNode Node(int port) => _nodes.Single(n => n.Port == port);
+    private IClusterServerNode Node(int port) => _nodes.Single(n => n.Port == port);
 
     private int AnyLivePort() => _nodes.FirstOrDefault(n => n.IsRunning)?.Port ?? throw new InvalidOperationException("No cluster node is running.");
-
-    private async Task<ClusterNode?> MasterNodeAsync(int port) => (await NodesAsync()).SingleOrDefault(n => n.Port == port && n.IsMaster);
 
     private async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {

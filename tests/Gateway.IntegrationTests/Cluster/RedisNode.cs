@@ -8,7 +8,7 @@ namespace Gateway.IntegrationTests.Cluster;
 /// One cluster-enabled <c>redis-server</c> process on 127.0.0.1 with its own directory (where its <c>nodes.conf</c> and
 /// log live), client port and cluster bus port. Started again on the same ports and directory, it rejoins its cluster.
 /// </summary>
-internal sealed class RedisNode(string directory)
+internal sealed class RedisNode(string directory) : IClusterServerNode
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
