@@ -404,12 +404,30 @@ public abstract class TenantCacheScenarios : IAsyncLifetime
     [Fact]
     public async Task Proxy_TenantFillsTinyQuota_WritesSkippedFrom95PercentWhileOtherTenantKeepsHitting()
     {
-        // Arrange: tenant B caches ten answers first; the tiny tenant's answers are about 1 KB each.
+        // Arrange: tenant B caches ten answers first; the tiny tenant's answers are about 1 KB each. The store write
+        // follows the answer, and the very first writes of a run can run past the Redis budget on a loaded machine,
+        // so B's entries are confirmed stored (re-sent if need be) before the tiny tenant starts.
         var tokenB = CacheGateway.Token(Cache.TenantB);
         var tokenTiny = CacheGateway.Token(Cache.TenantTiny);
-        for (var i = 0; i < 10; i++)
+        var arrangeRequestsB = 0;
+        var arrangeHitsB = 0;
+        for (var round = 0; round < 3; round++)
         {
-            await Cache.SendAsync($"/c/b{i}", tokenB);
+            for (var i = 0; i < 10; i++)
+            {
+                var answer = await Cache.SendAsync($"/c/b{i}", tokenB);
+                arrangeRequestsB++;
+                arrangeHitsB += answer.Cache == "HIT" ? 1 : 0;
+            }
+
+            var storedB = await Poll.UntilAsync(
+                async () => (await Cache.CacheMetricsAsync(Cache.TenantB)).GetProperty("key_count").GetInt64(),
+                count => count == 10,
+                TimeSpan.FromSeconds(2));
+            if (storedB == 10)
+            {
+                break;
+            }
         }
 
         for (var i = 0; i < 12; i++)
@@ -451,7 +469,7 @@ public abstract class TenantCacheScenarios : IAsyncLifetime
         Assert.All(tinyRepeat.Skip((int)stored), a => Assert.Equal("MISS", a.Cache));
         Assert.All(bAnswers, a => Assert.Equal("HIT", a.Cache));
         Assert.Equal(10, other.GetProperty("key_count").GetInt64());
-        Assert.Equal(0.5, other.GetProperty("hit_rate").GetDouble(), 3);
+        Assert.Equal((arrangeHitsB + 10.0) / (arrangeRequestsB + 10), other.GetProperty("hit_rate").GetDouble(), 3);
     }
 
     [Fact]
