@@ -35,27 +35,20 @@ public sealed class TenantThrottlingStage
     public Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         var request = context.GetGatewayRequest();
-        var settings = request.Settings;
-        var throttling = settings.Options.Throttling;
-        if (!throttling.Enabled)
-        {
-            return next();
-        }
-
-        var tenantId = request.TenantId ?? throw new InvalidOperationException("Throttling must run after tenant resolution.");
-        var tier = request.Tier!;
-        var autoThrottled = _autoThrottle.IsThrottled(tenantId);
-        var policy = RateLimitPolicy.For(tier, autoThrottled ? settings.Options.Fairness.AutoThrottleFactor : 1);
-        _hot.Record(tenantId, throttling.HotWindowSeconds);
-
-        var pending = _limiter.AcquireAsync(request, policy, context.RequestAborted);
-        return pending.IsCompletedSuccessfully
-            ? Decide(context, request, pending.Result, autoThrottled, next)
-            : DecideAsync(context, request, pending, autoThrottled, next);
+        var throttling = request.Settings.Options.Throttling;
+        return throttling.Enabled ? ThrottleAsync(context, request, throttling.HotWindowSeconds, next) : next();
     }
 
-    private async Task DecideAsync(HttpContext context, GatewayRequest request, ValueTask<RateLimitDecision> pending, bool autoThrottled, Func<Task> next) =>
-        await Decide(context, request, await pending.ConfigureAwait(false), autoThrottled, next).ConfigureAwait(false);
+    private async Task ThrottleAsync(HttpContext context, GatewayRequest request, int hotWindowSeconds, Func<Task> next)
+    {
+        var tenantId = request.TenantId ?? throw new InvalidOperationException("Throttling must run after tenant resolution.");
+        var autoThrottled = _autoThrottle.IsThrottled(tenantId);
+        var policy = RateLimitPolicy.For(request.Tier!, autoThrottled ? request.Settings.Options.Fairness.AutoThrottleFactor : 1);
+        _hot.Record(tenantId, hotWindowSeconds);
+
+        var decision = await _limiter.AcquireAsync(request, policy, context.RequestAborted).ConfigureAwait(false);
+        await Decide(context, request, decision, autoThrottled, next).ConfigureAwait(false);
+    }
 
     private Task Decide(HttpContext context, GatewayRequest request, RateLimitDecision decision, bool autoThrottled, Func<Task> next)
     {
