@@ -6,12 +6,12 @@
 //
 //   k6 run -e BASE_URL=https://gateway.example loadtests/k6/cache.js
 
-import { feasibilityWarnings, newRunId } from './lib/config-core.js';
-import { arrivalScenario, phaseAt, plannedIterations } from './lib/load-shape.js';
+import { startRun } from './lib/config-core.js';
+import { arrivalScenario, phaseAt } from './lib/load-shape.js';
 import { loadConfig } from './lib/config.js';
 import { currentTenant, elapsedSeconds, nextQuery, sendQuery } from './lib/rag.js';
 import { buildReport, metricValues, summaryOutputs } from './lib/summary.js';
-import { METRIC, SUMMARY_TREND_STATS, ThresholdSet, sel } from './lib/thresholds.js';
+import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 import { idealHitRate } from './lib/zipf.js';
 
 const cfg = loadConfig('cache');
@@ -34,21 +34,11 @@ for (const t of cfg.tenants) {
 th.require(METRIC.mismatch, 'count==0', '§8 namespace isolation: same query text, never another tenant\'s answer');
 th.require(sel(METRIC.error, { phase: 'measure' }), 'rate<0.01',
   'workload sanity: hit rate is computed over answered requests, so nearly all must be answered');
-const dropAllowance = Math.max(5, Math.ceil(plannedIterations(scenarios) * 0.01));
-th.require('dropped_iterations', `count<=${dropAllowance}`,
-  'load generator kept the configured arrival rates (otherwise the run proves nothing)');
 
-export const options = {
-  scenarios,
-  thresholds: th.toOptions(),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-  tags: { test: 'cache' },
-  userAgent: 'tenant-gateway-loadtest-k6/1.0',
-};
+export const options = scriptOptions('cache', scenarios, th);
 
 export function setup() {
-  for (const w of feasibilityWarnings(cfg)) console.warn(w);
-  return { runId: cfg.runId || newRunId(Date.now(), Math.random()) };
+  return startRun(cfg, (w) => console.warn(w));
 }
 
 export function tenant(data) {

@@ -13,12 +13,12 @@
 import { sleep } from 'k6';
 import { Rate } from 'k6/metrics';
 import { adminToken, tenantToken } from './lib/auth.js';
-import { feasibilityWarnings, newRunId, queryText } from './lib/config-core.js';
+import { queryText, startRun } from './lib/config-core.js';
 import { loadConfig } from './lib/config.js';
-import { arrivalScenario, phaseAt, plannedIterations } from './lib/load-shape.js';
+import { arrivalScenario, phaseAt } from './lib/load-shape.js';
 import { cacheMetrics, currentTenant, elapsedSeconds, invalidateCache, nextQuery, sendQuery } from './lib/rag.js';
 import { buildReport, summaryOutputs } from './lib/summary.js';
-import { METRIC, SUMMARY_TREND_STATS, ThresholdSet, sel } from './lib/thresholds.js';
+import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 
 const cfg = loadConfig('invalidation');
 const sc = cfg.scenario;
@@ -67,21 +67,11 @@ th.report(sel(METRIC.cacheHit, { tenant: target.id, phase: 'pre' }), 'rate');
 th.report(sel(METRIC.cacheHit, { tenant: target.id, phase: 'post' }), 'rate');
 th.reportTenant(target.id);
 th.require(METRIC.mismatch, 'count==0', '§8 namespace isolation: no tenant receives another tenant\'s answer');
-const dropAllowance = Math.max(5, Math.ceil(plannedIterations(scenarios) * 0.01));
-th.require('dropped_iterations', `count<=${dropAllowance}`,
-  'load generator kept the configured arrival rates (otherwise the run proves nothing)');
 
-export const options = {
-  scenarios,
-  thresholds: th.toOptions(),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-  tags: { test: 'invalidation' },
-  userAgent: 'tenant-gateway-loadtest-k6/1.0',
-};
+export const options = scriptOptions('invalidation', scenarios, th);
 
 export function setup() {
-  for (const w of feasibilityWarnings(cfg)) console.warn(w);
-  return { runId: cfg.runId || newRunId(Date.now(), Math.random()) };
+  return startRun(cfg, (w) => console.warn(w));
 }
 
 export function tenant(data) {

@@ -5,12 +5,12 @@
 //
 //   k6 run -e BASE_URL=https://gateway.example loadtests/k6/sla.js
 
-import { feasibilityWarnings, newRunId } from './lib/config-core.js';
-import { arrivalScenario, phaseAt, plannedIterations } from './lib/load-shape.js';
+import { startRun } from './lib/config-core.js';
+import { arrivalScenario, phaseAt } from './lib/load-shape.js';
 import { loadConfig } from './lib/config.js';
 import { currentTenant, elapsedSeconds, nextQuery, sendQuery } from './lib/rag.js';
 import { buildReport, metricValues, summaryOutputs } from './lib/summary.js';
-import { METRIC, SUMMARY_TREND_STATS, ThresholdSet, sel } from './lib/thresholds.js';
+import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 
 const cfg = loadConfig('sla');
 const sc = cfg.scenario;
@@ -37,21 +37,11 @@ for (const tier of tiersInUse) {
 }
 for (const t of cfg.tenants) th.reportTenant(t.id, { phase: 'measure' }).reportTenant(t.id);
 th.require(METRIC.mismatch, 'count==0', '§8 namespace isolation: no tenant receives another tenant\'s answer');
-const dropAllowance = Math.max(5, Math.ceil(plannedIterations(scenarios) * 0.01));
-th.require('dropped_iterations', `count<=${dropAllowance}`,
-  'load generator kept the configured arrival rates (otherwise the run proves nothing)');
 
-export const options = {
-  scenarios,
-  thresholds: th.toOptions(),
-  summaryTrendStats: SUMMARY_TREND_STATS,
-  tags: { test: 'sla' },
-  userAgent: 'tenant-gateway-loadtest-k6/1.0',
-};
+export const options = scriptOptions('sla', scenarios, th);
 
 export function setup() {
-  for (const w of feasibilityWarnings(cfg)) console.warn(w);
-  return { runId: cfg.runId || newRunId(Date.now(), Math.random()) };
+  return startRun(cfg, (w) => console.warn(w));
 }
 
 export function tenant(data) {

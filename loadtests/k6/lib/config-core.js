@@ -155,3 +155,9 @@ export function queryText(template, runId, rank) {
 export function newRunId(nowMs, random) {
   return `${Math.floor(nowMs).toString(36)}${Math.floor(random * 1296).toString(36).padStart(2, '0')}`;
 }
+
+/** What every script's `setup()` returns: the run id that keeps earlier runs' cache entries out; warns about infeasible targets. */
+export function startRun(cfg, warn) {
+  for (const w of feasibilityWarnings(cfg)) warn(w);
+  return { runId: cfg.runId || newRunId(Date.now(), Math.random()) };
+}

@@ -5,6 +5,8 @@
 // fail criterion applies, so `report()` adds an always-true expression (max>=0, rate>=0,
 // count>=0). The summary lists only the real criteria added with `require()`.
 
+import { plannedIterations } from './load-shape.js';
+
 export const METRIC = {
   latency: 'rag_latency', // Trend (ms): every /query response, any status
   cacheHit: 'rag_cache_hit', // Rate: X-Cache == HIT among 200 answers that carry X-Cache
@@ -79,4 +81,21 @@ export class ThresholdSet {
   criteria() {
     return this.entries.filter((e) => !e.reportOnly);
   }
+}
+
+/**
+ * The k6 `options` every script exports. Adds the one criterion all scripts share: the load generator kept the
+ * configured arrival rates (at most 1% of planned iterations dropped, at least 5 allowed), or the run proves nothing.
+ */
+export function scriptOptions(testName, scenarios, th) {
+  const dropAllowance = Math.max(5, Math.ceil(plannedIterations(scenarios) * 0.01));
+  th.require('dropped_iterations', `count<=${dropAllowance}`,
+    'load generator kept the configured arrival rates (otherwise the run proves nothing)');
+  return {
+    scenarios,
+    thresholds: th.toOptions(),
+    summaryTrendStats: SUMMARY_TREND_STATS,
+    tags: { test: testName },
+    userAgent: 'tenant-gateway-loadtest-k6/1.0',
+  };
 }
