@@ -18,14 +18,7 @@ internal static class CacheScenario
         var warmup = ctx.Run.Seconds(sc.WarmupSeconds);
         var report = new ScenarioReport(Name, "Cache: hit rate above 75% per tenant on a repeated-query workload",
             FormattableString.Invariant($"All tenants steady for {duration} s, Zipf({sc.DistinctQueries}, {sc.ZipfExponent}) over texts shared by every tenant; hit rate = X-Cache HIT among 200 answers after {warmup} s."));
-        IReadOnlyList<(string, double)> phases = [("warmup", 0), ("measure", warmup)];
-        var runId = ResolvedRun.NewRunId(DateTimeOffset.UtcNow, Random.Shared);
-
-        ctx.Console.WriteLine("== cache");
-        await using var target = await ctx.StartTargetAsync(Name, ctx.BedOptions(protections: true, spikeTier: false), cancellationToken);
-        using var client = ctx.CreateClient(target);
-        var arm = await ctx.RunArmAsync(ctx.External ? "deployment" : "on", "protections on", target, client,
-            Streams.Steady(ctx, Name, sc, runId, duration, _ => "tenant"), phases, duration, null, null, cancellationToken);
+        var arm = await ctx.RunSteadyArmAsync(Name, sc, duration, warmup, cancellationToken);
         report.Arms.Add(arm);
 
         var rows = new List<IReadOnlyList<string>>();

@@ -61,6 +61,22 @@ internal sealed class DriverContext
     }
 
     /// <summary>
+    /// Steady traffic from every tenant, per <paramref name="settings"/>, against a fresh target with protections on
+    /// (or the external deployment), recorded in a warm-up and a measure phase: the shape of the cache and SLA scenarios.
+    /// </summary>
+    public async Task<ArmResult> RunSteadyArmAsync(string scenarioName, ScenarioSettings settings, int duration, int warmup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        IReadOnlyList<(string, double)> phases = [("warmup", 0), ("measure", warmup)];
+        var runId = ResolvedRun.NewRunId(DateTimeOffset.UtcNow, Random.Shared);
+        Console.WriteLine($"== {scenarioName}");
+        await using var target = await StartTargetAsync(scenarioName, BedOptions(protections: true, spikeTier: false), cancellationToken);
+        using var client = CreateClient(target);
+        var streams = Streams.Steady(this, scenarioName, settings, runId, duration, _ => "tenant");
+        return await RunArmAsync(External ? "deployment" : "on", "protections on", target, client, streams, phases, duration, null, null, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs <paramref name="streams"/> (and <paramref name="actions"/>) against <paramref name="target"/>, after a
     /// short unrecorded warm-up of the connection pool and JIT, and returns the arm's result.
     /// </summary>

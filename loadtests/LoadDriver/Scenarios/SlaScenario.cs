@@ -19,14 +19,7 @@ internal static class SlaScenario
         var warmup = ctx.Run.Seconds(sla.WarmupSeconds);
         var report = new ScenarioReport(Name, "Tier SLAs: p95 inside the budget, 99.5% answered within it",
             FormattableString.Invariant($"All tenants steady for {duration} s, Zipf({sla.DistinctQueries}, {sla.ZipfExponent}) queries (a realistic hit/miss mix); measured after {warmup} s."));
-        IReadOnlyList<(string, double)> phases = [("warmup", 0), ("measure", warmup)];
-        var runId = ResolvedRun.NewRunId(DateTimeOffset.UtcNow, Random.Shared);
-
-        ctx.Console.WriteLine("== sla");
-        await using var target = await ctx.StartTargetAsync(Name, ctx.BedOptions(protections: true, spikeTier: false), cancellationToken);
-        using var client = ctx.CreateClient(target);
-        var streams = Streams.Steady(ctx, Name, sla, runId, duration, _ => "tenant");
-        var arm = await ctx.RunArmAsync(ctx.External ? "deployment" : "on", "protections on", target, client, streams, phases, duration, null, null, cancellationToken);
+        var arm = await ctx.RunSteadyArmAsync(Name, sla, duration, warmup, cancellationToken);
         report.Arms.Add(arm);
 
         var rows = new List<IReadOnlyList<string>>();
