@@ -25,10 +25,6 @@ public static class RedisKeys
     /// <summary>Prefix of every cache entry of a tenant, whatever the generation: <c>cache:{tenant}:</c>. Never scanned; the reclaim script appends the live generation to it to tell old entries from current ones.</summary>
     public static string CacheEntryPrefix(string tenantId) => string.Concat("cache:", Tag(tenantId), ":");
 
-    /// <summary>Prefix of every cache entry of a tenant's generation (for documentation and tests; never scanned).</summary>
-    public static string CacheGenerationPrefix(string tenantId, long generation) =>
-        string.Concat("cache:", Tag(tenantId), ":", generation.ToString(System.Globalization.CultureInfo.InvariantCulture), ":");
-
     /// <summary>The tenant's current cache generation (a counter bumped by invalidation).</summary>
     public static string CacheGeneration(string tenantId) => "cachemeta:" + Tag(tenantId) + ":generation";
 
