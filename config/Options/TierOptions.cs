@@ -29,10 +29,3 @@ public sealed class TierOptions
         ["silver"] = new() { TimeoutMs = 1000, CacheTtlSeconds = 900, MaxQps = 200, CacheQuota = "10GB", FairShareWeight = 1 },
     };
 }
-
-/// <summary>One tenant: <c>Gateway:Tenants:{tenantId}</c>.</summary>
-public sealed class TenantOptions
-{
-    /// <summary>Name of the tenant's tier.</summary>
-    public string Tier { get; set; } = "";
-}

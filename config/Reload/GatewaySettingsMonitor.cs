@@ -1,5 +1,6 @@
 using Gateway.Config.Options;
-using Gateway.Config.Tiers;
+using Gateway.Config.Settings;
+using Gateway.Config.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -54,7 +55,7 @@ public sealed partial class GatewaySettingsMonitor : IGatewaySettings, IDisposab
         ArgumentNullException.ThrowIfNull(configuration);
         try
         {
-            return GatewaySettingsBuilder.Validate(Bind(configuration));
+            return GatewayOptionsValidator.Validate(Bind(configuration));
         }
         catch (InvalidOperationException ex)
         {

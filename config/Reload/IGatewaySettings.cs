@@ -1,4 +1,4 @@
-using Gateway.Config.Tiers;
+using Gateway.Config.Settings;
 
 namespace Gateway.Config.Reload;
 

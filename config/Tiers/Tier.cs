@@ -9,6 +9,3 @@ public sealed record Tier(
     int Burst,
     long CacheQuotaBytes,
     int FairShareWeight);
-
-/// <summary>A tenant together with the tier it currently resolves to.</summary>
-public readonly record struct TenantTier(string TenantId, Tier Tier, bool ViaDefaultTier);

@@ -7,7 +7,7 @@ public sealed class TierTable
 {
     private readonly FrozenDictionary<string, Tier> _tenants;
 
-    /// <summary>Creates a snapshot. Callers validate first; see <see cref="GatewaySettingsBuilder"/>.</summary>
+    /// <summary>Creates a snapshot. Callers validate first; see <see cref="Settings.GatewaySettingsBuilder"/>.</summary>
     public TierTable(IReadOnlyDictionary<string, Tier> tiers, IReadOnlyDictionary<string, Tier> tenants, Tier? defaultTier)
     {
         ArgumentNullException.ThrowIfNull(tiers);

@@ -1,4 +1,3 @@
-using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Hosting;
 using RagBackendSim;

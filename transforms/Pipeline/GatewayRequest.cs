@@ -1,3 +1,4 @@
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Microsoft.AspNetCore.Http;
 

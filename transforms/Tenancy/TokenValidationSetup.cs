@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Config.Formats;
 using Gateway.Config.Options;
-using Gateway.Config.Tiers;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;

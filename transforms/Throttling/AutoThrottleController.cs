@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Config.Reload;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Gateway.Config.Reload;
-using Gateway.Transforms.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Transforms.Throttling;

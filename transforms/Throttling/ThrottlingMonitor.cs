@@ -1,4 +1,5 @@
 using Gateway.Config.Reload;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Diagnostics;
 using Microsoft.Extensions.Hosting;

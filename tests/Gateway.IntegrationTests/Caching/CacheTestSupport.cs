@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text;
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
-using Gateway.Config.Tiers;
+using Gateway.Config.Settings;
 using Gateway.Transforms.Caching;
 using Gateway.Transforms.Diagnostics;
 using Gateway.Transforms.Redis;

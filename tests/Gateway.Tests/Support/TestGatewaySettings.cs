@@ -1,5 +1,6 @@
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 
 namespace Gateway.Tests.Support;

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;

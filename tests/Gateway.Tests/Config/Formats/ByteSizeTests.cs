@@ -1,6 +1,6 @@
-using Gateway.Config.Tiers;
+using Gateway.Config.Formats;
 
-namespace Gateway.Tests.Config;
+namespace Gateway.Tests.Config.Formats;
 
 public sealed class ByteSizeTests
 {

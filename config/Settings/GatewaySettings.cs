@@ -1,6 +1,7 @@
 using Gateway.Config.Options;
+using Gateway.Config.Tiers;
 
-namespace Gateway.Config.Tiers;
+namespace Gateway.Config.Settings;
 
 /// <summary>One validated, immutable view of the whole <c>Gateway</c> section. Stages read it per request.</summary>
 public sealed class GatewaySettings

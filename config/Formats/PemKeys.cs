@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Gateway.Config.Tiers;
+namespace Gateway.Config.Formats;
 
 /// <summary>Loads PEM public keys for RS256 and ES256 token validation.</summary>
 public static class PemKeys
@@ -22,29 +22,27 @@ public static class PemKeys
             return false;
         }
 
-        var rsa = RSA.Create();
-        try
+        if (TryImport(RSA.Create(), pem, out key) || TryImport(ECDsa.Create(), pem, out key))
         {
-            rsa.ImportFromPem(pem);
-            key = rsa;
             return true;
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            rsa.Dispose();
         }
 
-        var ec = ECDsa.Create();
+        reason = "neither an RSA nor an EC public key";
+        return false;
+    }
+
+    private static bool TryImport(AsymmetricAlgorithm algorithm, string pem, out AsymmetricAlgorithm? key)
+    {
         try
         {
-            ec.ImportFromPem(pem);
-            key = ec;
+            algorithm.ImportFromPem(pem);
+            key = algorithm;
             return true;
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
-            ec.Dispose();
-            reason = "neither an RSA nor an EC public key";
+            algorithm.Dispose();
+            key = null;
             return false;
         }
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gateway.Config.Tiers;
+namespace Gateway.Config.Formats;
 
 /// <summary>Parses size strings such as <c>40GB</c>, <c>512KB</c> or <c>1048576</c> (binary units: 1KB = 1024 bytes).</summary>
 public static class ByteSize

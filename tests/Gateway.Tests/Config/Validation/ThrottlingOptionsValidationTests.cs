@@ -1,7 +1,7 @@
 using Gateway.Config.Options;
-using Gateway.Config.Tiers;
+using Gateway.Config.Validation;
 
-namespace Gateway.Tests.Throttling;
+namespace Gateway.Tests.Config.Validation;
 
 public sealed class ThrottlingOptionsValidationTests
 {
@@ -36,7 +36,7 @@ public sealed class ThrottlingOptionsValidationTests
         breakIt(options);
 
         // Act
-        var errors = GatewaySettingsBuilder.Validate(options);
+        var errors = GatewayOptionsValidator.Validate(options);
 
         // Assert
         var error = Assert.Single(errors);
@@ -44,7 +44,7 @@ public sealed class ThrottlingOptionsValidationTests
     }
 
     [Fact]
-    public void Validate_Defaults_NoErrors() => Assert.Empty(GatewaySettingsBuilder.Validate(ValidOptions()));
+    public void Validate_Defaults_NoErrors() => Assert.Empty(GatewayOptionsValidator.Validate(ValidOptions()));
 
     private static GatewayOptions ValidOptions() => new()
     {

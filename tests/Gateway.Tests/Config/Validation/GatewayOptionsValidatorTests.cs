@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using Gateway.Config.Options;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
+using Gateway.Config.Validation;
 using Gateway.Tests.Support;
 
-namespace Gateway.Tests.Config;
+namespace Gateway.Tests.Config.Validation;
 
-public sealed class GatewaySettingsBuilderTests
+public sealed class GatewayOptionsValidatorTests
 {
     /// <summary>Each rule: the key its error must name, and an edit that breaks only that rule.</summary>
     private static readonly Dictionary<string, Action<GatewayOptions>> Breakers = new()
@@ -34,11 +36,18 @@ public sealed class GatewaySettingsBuilderTests
         ["Gateway:Jwt:TenantClaim"] = o => o.Jwt.TenantClaim = "",
         ["Gateway:Jwt:ClockSkewSeconds"] = o => o.Jwt.ClockSkewSeconds = 301,
         ["Gateway:Redis:OperationTimeoutMs"] = o => o.Redis.OperationTimeoutMs = 0,
+        ["Gateway:Redis:ConnectTimeoutMs"] = o => o.Redis.ConnectTimeoutMs = 0,
+        ["Gateway:Redis:BreakerFailureThreshold"] = o => o.Redis.BreakerFailureThreshold = 0,
+        ["Gateway:Redis:BreakerCooldownMs"] = o => o.Redis.BreakerCooldownMs = -5,
         ["Gateway:Cache:MaxEntryBytes"] = o => o.Cache.MaxEntryBytes = 0,
         ["Gateway:Cache:QuotaWriteThreshold"] = o => o.Cache.QuotaWriteThreshold = 1.5,
         ["Gateway:Cache:MaxRequestBodyBytes"] = o => o.Cache.MaxRequestBodyBytes = 0,
         ["Gateway:Cache:VaryHeaders:1"] = o => o.Cache.VaryHeaders.AddRange(["Accept-Language", "bad header:"]),
         ["Gateway:Limits:MaxRequestBodyBytes"] = o => o.Limits.MaxRequestBodyBytes = 0,
+        ["Gateway:Limits:RequestHeadersTimeoutSeconds"] = o => o.Limits.RequestHeadersTimeoutSeconds = 0,
+        ["Gateway:Limits:MaxRequestHeadersTotalBytes"] = o => o.Limits.MaxRequestHeadersTotalBytes = -1,
+        ["Gateway:Limits:MaxRequestHeaderCount"] = o => o.Limits.MaxRequestHeaderCount = 0,
+        ["Gateway:Limits:MaxRequestLineBytes"] = o => o.Limits.MaxRequestLineBytes = 0,
     };
 
     public static TheoryData<string> Rules => [.. Breakers.Keys];
@@ -52,7 +61,7 @@ public sealed class GatewaySettingsBuilderTests
         Breakers[key](options);
 
         // Act
-        var errors = GatewaySettingsBuilder.Validate(options);
+        var errors = GatewayOptionsValidator.Validate(options);
 
         // Assert
         var error = Assert.Single(errors);
@@ -69,7 +78,7 @@ public sealed class GatewaySettingsBuilderTests
         options.Jwt.ClockSkewSeconds = skew;
 
         // Act
-        var errors = GatewaySettingsBuilder.Validate(options);
+        var errors = GatewayOptionsValidator.Validate(options);
 
         // Assert
         Assert.StartsWith("Gateway:Jwt:ClockSkewSeconds", Assert.Single(errors), StringComparison.Ordinal);
@@ -86,7 +95,7 @@ public sealed class GatewaySettingsBuilderTests
         options.DefaultTier = "silver";
 
         // Act
-        var errors = GatewaySettingsBuilder.Validate(options);
+        var errors = GatewayOptionsValidator.Validate(options);
 
         // Assert
         Assert.Empty(errors);
@@ -102,70 +111,13 @@ public sealed class GatewaySettingsBuilderTests
         options.Jwt.Issuer = null;
 
         // Act
-        var errors = GatewaySettingsBuilder.Validate(options);
+        var errors = GatewayOptionsValidator.Validate(options);
 
         // Assert
         Assert.Equal(3, errors.Count);
         Assert.Contains(errors, e => e.StartsWith("Gateway:Tiers:gold:TimeoutMs", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Gateway:Tenants:tenant-s:Tier", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Gateway:Jwt:Issuer", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void TryBuild_ValidOptions_BuildsTablesWithDerivedDefaults()
-    {
-        // Arrange
-        var options = TestGatewaySettings.ValidOptions();
-        options.DefaultTier = "silver";
-        options.Tiers["gold"].Burst = 7;
-
-        // Act
-        var built = GatewaySettingsBuilder.TryBuild(options, version: 42, out var settings, out var errors);
-
-        // Assert
-        Assert.True(built);
-        Assert.Empty(errors);
-        Assert.Equal(42, settings!.Version);
-        var platinum = settings.Table.Tiers["platinum"];
-        Assert.Equal(TimeSpan.FromMilliseconds(200), platinum.Timeout);
-        Assert.Equal(TimeSpan.FromHours(1), platinum.CacheTtl);
-        Assert.Equal(1000, platinum.MaxQps);
-        Assert.Equal(100, platinum.Burst);
-        Assert.Equal(40L << 30, platinum.CacheQuotaBytes);
-        Assert.Equal(7, settings.Table.Tiers["gold"].Burst);
-        Assert.True(settings.Table.TryResolve("tenant-b", out var gold));
-        Assert.Equal("gold", gold.Tier.Name);
-        Assert.Equal("silver", settings.Table.DefaultTier!.Name);
-    }
-
-    [Fact]
-    public void TryBuild_TinyQps_BurstAtLeastOne()
-    {
-        // Arrange
-        var options = TestGatewaySettings.ValidOptions();
-        options.Tiers["silver"].MaxQps = 3;
-
-        // Act
-        GatewaySettingsBuilder.TryBuild(options, 1, out var settings, out _);
-
-        // Assert
-        Assert.Equal(1, settings!.Table.Tiers["silver"].Burst);
-    }
-
-    [Fact]
-    public void TryBuild_InvalidOptions_ReturnsFalseWithErrors()
-    {
-        // Arrange
-        var options = TestGatewaySettings.ValidOptions();
-        options.Tiers["gold"].CacheQuota = "a lot";
-
-        // Act
-        var built = GatewaySettingsBuilder.TryBuild(options, 1, out var settings, out var errors);
-
-        // Assert
-        Assert.False(built);
-        Assert.Null(settings);
-        Assert.StartsWith("Gateway:Tiers:gold:CacheQuota", Assert.Single(errors), StringComparison.Ordinal);
     }
 
     private static string RsaPublicPem()

@@ -1,9 +1,10 @@
 using Gateway.Config.Reload;
+using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Gateway.Tests.Config;
+namespace Gateway.Tests.Config.Reload;
 
 public sealed class GatewaySettingsMonitorTests
 {

@@ -1,8 +1,8 @@
 using Gateway.Config.Options;
-using Gateway.Config.Tiers;
+using Gateway.Config.Settings;
 using Microsoft.Extensions.Configuration;
 
-namespace Gateway.Tests.Fairness;
+namespace Gateway.Tests.Config.Settings;
 
 public sealed class TierWeightBindingTests
 {

@@ -2,7 +2,7 @@ using Gateway.Config.Reload;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Gateway.Tests.Config;
+namespace Gateway.Tests.Config.Reload;
 
 public sealed class WatchedJsonFileSourceTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using Gateway.Config.Tiers;
 
-namespace Gateway.Tests.Config;
+namespace Gateway.Tests.Config.Tiers;
 
 public sealed class TierTableTests
 {
