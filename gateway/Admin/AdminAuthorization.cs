@@ -1,5 +1,5 @@
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Tenancy;
 
 namespace Gateway.Admin;
@@ -7,7 +7,7 @@ namespace Gateway.Admin;
 /// <summary>Admin rule: a token with the admin scope may act on any tenant; a tenant's token only on its own tenant.</summary>
 internal static class AdminAuthorization
 {
-    /// <summary>Returns null when allowed; otherwise writes the 400/401/403 problem and returns a completed task to return.</summary>
+    /// <summary>True when the request may act on <paramref name="tenantId"/>; otherwise writes the 400/401/403 problem and returns false.</summary>
     public static async Task<bool> AuthorizeAsync(HttpContext context, TenantTokenValidator validator, string? tenantId)
     {
         if (!TenantId.IsValid(tenantId))

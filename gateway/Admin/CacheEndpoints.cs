@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Gateway.Config.Reload;
 using Gateway.Transforms.Caching;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Tenancy;
 
 namespace Gateway.Admin;
@@ -25,10 +23,8 @@ internal static partial class CacheEndpoints
 
     private static async Task InvalidateAsync(
         HttpContext context,
-        IGatewaySettings settings,
         TenantTokenValidator validator,
-        ITenantCacheStore store,
-        GatewayMetrics metrics,
+        TenantCacheAdmin cache,
         ILoggerFactory loggers)
     {
         var tenantId = await ReadTenantIdAsync(context);
@@ -43,15 +39,13 @@ internal static partial class CacheEndpoints
             return;
         }
 
-        var current = settings.Current;
-        var result = await store.InvalidateAsync(tenantId, CacheLifetimes.ForInvalidation(current.Table), context.RequestAborted);
+        var result = await cache.InvalidateAsync(tenantId, context.RequestAborted);
         if (result is null)
         {
-            await StoreUnavailableAsync(context, store, tenantId);
+            await StoreUnavailableAsync(context, cache, tenantId);
             return;
         }
 
-        metrics.CacheInvalidated(current.Table.IsKnownTenant(tenantId) ? tenantId : GatewayRequest.UnknownLabel);
         var logger = loggers.CreateLogger("Gateway.Admin.Cache");
         LogInvalidated(logger, tenantId, result.Generation, result.DeletedKeys);
         await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
@@ -67,30 +61,27 @@ internal static partial class CacheEndpoints
         string tenant,
         IGatewaySettings settings,
         TenantTokenValidator validator,
-        ITenantCacheStore store,
-        CacheUsageReporter usageReporter)
+        TenantCacheAdmin cache)
     {
         if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant))
         {
             return;
         }
 
-        var table = settings.Current.Table;
-        if (!table.TryResolve(tenant, out var resolved))
+        if (!settings.Current.Table.TryResolve(tenant, out var resolved))
         {
             await ProblemWriter.WriteAsync(context, ProblemKind.NotFound, "The tenant is not configured and there is no default tier.", tenant);
             return;
         }
 
-        var usage = await store.GetUsageAsync(tenant, context.RequestAborted);
+        var quota = resolved.Tier.CacheQuotaBytes;
+        var usage = await cache.GetUsageAsync(tenant, quota, context.RequestAborted);
         if (usage is null)
         {
-            await StoreUnavailableAsync(context, store, tenant);
+            await StoreUnavailableAsync(context, cache, tenant);
             return;
         }
 
-        var quota = resolved.Tier.CacheQuotaBytes;
-        usageReporter.Report(table.IsKnownTenant(tenant) ? tenant : GatewayRequest.UnknownLabel, usage.SizeBytes, usage.KeyCount, quota);
         await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
         {
             ["tenant_id"] = tenant,
@@ -126,11 +117,11 @@ internal static partial class CacheEndpoints
         }
     }
 
-    private static Task StoreUnavailableAsync(HttpContext context, ITenantCacheStore store, string tenantId)
+    private static Task StoreUnavailableAsync(HttpContext context, TenantCacheAdmin cache, string tenantId)
     {
         context.Response.Headers.RetryAfter = "5";
         return ProblemWriter.WriteAsync(context, ProblemKind.StoreUnavailable,
-            $"The shared cache store ({store.Name}) is unavailable; requests are being served without the cache. Retry shortly.", tenantId);
+            $"The shared cache store ({cache.StoreName}) is unavailable; requests are being served without the cache. Retry shortly.", tenantId);
     }
 
     [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Cache of tenant {TenantId} invalidated: generation {Generation}, {DeletedKeys} entries to reclaim")]

@@ -1,6 +1,6 @@
 using Gateway.Config.Reload;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Contracts;
+using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Tenancy;
 
 namespace Gateway.Admin;

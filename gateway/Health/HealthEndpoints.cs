@@ -1,5 +1,5 @@
 using Gateway.Config.Reload;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Contracts;
 
 namespace Gateway.Health;
 

@@ -3,13 +3,9 @@ using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Health;
 using Gateway.Telemetry;
-using Gateway.Transforms.Caching;
-using Gateway.Transforms.Fairness;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
-using Gateway.Transforms.Redis;
-using Gateway.Transforms.Tenancy;
-using Gateway.Transforms.Throttling;
+using Gateway.Transforms.Edge;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Gateway.Hosting;
@@ -48,13 +44,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewaySettingsMonitor>();
         services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
         services.AddGatewayStages();
-        services.AddGatewayRedis();
-        services.AddTenantCache();
-        services.AddTenantThrottling();
-        services.AddFairUpstreamQueue();
-        services.AddReverseProxy()
-            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms<TenantHeadersTransformProvider>();
+        services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.AddGatewayTelemetry();
         return builder;
     }
@@ -78,7 +68,7 @@ public static class GatewayHostingExtensions
         admin.MapCacheEndpoints();
         app.MapReverseProxy(proxy =>
         {
-            proxy.UseGatewayStages(stages => { stages.UseTenantThrottling(); stages.UseTenantCache(); stages.UseFairUpstreamQueue(); });
+            proxy.UseGatewayStages();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -1,4 +1,4 @@
-using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Infrastructure.Diagnostics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -11,11 +11,12 @@ internal static class TelemetryExtensions
     /// <summary>Registers metrics and tracing.</summary>
     public static WebApplicationBuilder AddGatewayTelemetry(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ConfigurationMetrics>();
         var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("tenant-gateway"))
             .WithMetrics(metrics => metrics
-                .AddMeter(GatewayMetrics.MeterName)
+                .AddMeter(GatewayMeter.Name)
                 .AddPrometheusExporter());
 
         if (!string.IsNullOrWhiteSpace(otlpEndpoint))
@@ -30,8 +31,13 @@ internal static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>Maps the Prometheus scrape endpoint.</summary>
-    public static void MapGatewayTelemetry(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
+    /// <summary>Maps the Prometheus scrape endpoint and starts the configuration metrics.</summary>
+    public static void MapGatewayTelemetry(this WebApplication app)
+    {
+        // Created now, so reloads are counted from start-up on.
+        _ = app.Services.GetRequiredService<ConfigurationMetrics>();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+    }
 
     private static bool IsOperatorEndpoint(PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");

@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Gateway.Transforms.Caching;
+using Gateway.Transforms.Caching.Serialization;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Benchmarks;
@@ -36,5 +37,5 @@ public class CacheBenchmarks
     public byte[] SerializeEntry() => CacheEntrySerializer.Serialize(_entry);
 
     [Benchmark(Description = "cached response: read entry for its tenant (hit)")]
-    public CacheEntryReadStatus ReadEntry() => CacheEntrySerializer.TryRead(_stored, "acme", out _);
+    public bool ReadEntry() => CacheEntrySerializer.TryRead(_stored, "acme", out _) == CacheEntryReadStatus.Ok;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Transforms.Caching.Serialization;
 
 namespace Gateway.Transforms.Caching;
 
@@ -7,7 +8,7 @@ namespace Gateway.Transforms.Caching;
 /// identical misses arriving meanwhile follow and receive the leader's response if it turns out cacheable.
 /// The tenant is part of the flight key, so a flight is never shared across tenants.
 /// </summary>
-public sealed class CacheCoalescer
+internal sealed class CacheCoalescer
 {
     private readonly ConcurrentDictionary<FlightKey, Flight> _flights = new();
 

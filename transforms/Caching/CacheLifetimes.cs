@@ -3,7 +3,7 @@ using Gateway.Config.Tiers;
 namespace Gateway.Transforms.Caching;
 
 /// <summary>Lifetimes of the tenant's cache metadata keys, which must outlive every entry they account for.</summary>
-public static class CacheLifetimes
+internal static class CacheLifetimes
 {
     /// <summary>Slack added to the longest entry lifetime.</summary>
     public static readonly TimeSpan MetadataMargin = TimeSpan.FromMinutes(5);

@@ -1,5 +1,7 @@
 using System.Globalization;
-using Gateway.Transforms.Tenancy;
+using Gateway.Transforms.Caching.Serialization;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Transforms.Caching;
@@ -10,22 +12,22 @@ internal static class CacheReplay
     /// <summary>Marks a follower that received the leader's response instead of calling the upstream.</summary>
     public const string CoalescedHeader = "X-Cache-Coalesced";
 
-    /// <summary>Registers the callback that sets <c>X-Cache</c> from <paramref name="marker"/> when the response starts.</summary>
+    /// <summary>Registers the callback that sets <c>X-Cache</c> from the request's <see cref="GatewayRequest.CacheResult"/> when the response starts.</summary>
     /// <remarks>
     /// It must run at start: YARP's response transforms remove any <c>X-Cache</c> an upstream sent, and
     /// later stages may replace the response with a problem.
     /// </remarks>
-    public static void StampOnStart(HttpResponse response, CacheMarker marker) =>
+    public static void StampOnStart(HttpResponse response, GatewayRequest request) =>
         response.OnStarting(static state =>
         {
-            var (response, marker) = ((HttpResponse, CacheMarker))state;
-            if (marker.Value is { } value)
+            var (response, request) = ((HttpResponse, GatewayRequest))state;
+            if (request.CacheResult.HeaderValue() is { } value)
             {
                 response.Headers[GatewayHeaders.Cache] = value;
             }
 
             return Task.CompletedTask;
-        }, (response, marker));
+        }, (response, request));
 
     /// <summary>Writes <paramref name="entry"/> as the response.</summary>
     /// <param name="context">The request.</param>
@@ -54,20 +56,4 @@ internal static class CacheReplay
             ? Task.CompletedTask
             : response.Body.WriteAsync(entry.Body, context.RequestAborted).AsTask();
     }
-}
-
-/// <summary>The <c>X-Cache</c> value of one request, decided as the stage goes.</summary>
-internal sealed class CacheMarker
-{
-    /// <summary>Hit.</summary>
-    public const string Hit = "HIT";
-
-    /// <summary>Miss (also coalesced misses).</summary>
-    public const string Miss = "MISS";
-
-    /// <summary>Bypass.</summary>
-    public const string Bypass = "BYPASS";
-
-    /// <summary>Current value; null until decided.</summary>
-    public string? Value { get; set; }
 }

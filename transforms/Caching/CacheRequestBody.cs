@@ -1,22 +1,9 @@
-using System.Buffers;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Transforms.Caching;
-
-/// <summary>How reading the request body for the key went.</summary>
-internal enum RequestBodyStatus
-{
-    /// <summary>Read completely; the body is left replayable for the upstream.</summary>
-    Complete,
-
-    /// <summary>Over <c>Gateway:Cache:MaxRequestBodyBytes</c>: bypass, the body is forwarded untouched.</summary>
-    TooLarge,
-
-    /// <summary>The client sent less than it declared or the connection failed.</summary>
-    Unreadable,
-}
 
 /// <summary>Reads the whole request body for the cache key (never a part of it) and leaves it for YARP to forward.</summary>
 internal static class CacheRequestBody
@@ -47,43 +34,20 @@ internal static class CacheRequestBody
             {
                 var body = new byte[length];
                 await http.Body.ReadExactlyAsync(body, context.RequestAborted);
-                http.Body = new MemoryStream(body, writable: false);
-                request.BufferedBody = body;
+                RequestBodyBuffer.Keep(context, request, body);
                 return (RequestBodyStatus.Complete, body);
             }
 
-            return await ReadUnknownLengthAsync(context, maxBytes);
+            // No declared length (HTTP/2 without content-length): buffer so the body can be rewound whatever we find,
+            // since a body over the cap must still be forwarded whole.
+            http.EnableBuffering();
+            var read = await RequestBodyBuffer.ReadToEndAsync(http.Body, maxBytes, context.RequestAborted);
+            http.Body.Position = 0;
+            return read is { } complete ? (RequestBodyStatus.Complete, complete) : (RequestBodyStatus.TooLarge, default);
         }
         catch (Exception ex) when (ex is IOException or BadHttpRequestException)
         {
             return (RequestBodyStatus.Unreadable, default);
         }
-    }
-
-    private static async ValueTask<(RequestBodyStatus, ReadOnlyMemory<byte>)> ReadUnknownLengthAsync(HttpContext context, long maxBytes)
-    {
-        // No declared length (HTTP/2 without content-length): buffer so the body can be rewound whatever we find.
-        var http = context.Request;
-        http.EnableBuffering();
-        var collected = new ArrayBufferWriter<byte>(4096);
-        var tooLarge = false;
-        while (true)
-        {
-            var read = await http.Body.ReadAsync(collected.GetMemory(16 * 1024), context.RequestAborted);
-            if (read == 0)
-            {
-                break;
-            }
-
-            collected.Advance(read);
-            if (collected.WrittenCount > maxBytes)
-            {
-                tooLarge = true;
-                break;
-            }
-        }
-
-        http.Body.Position = 0;
-        return tooLarge ? (RequestBodyStatus.TooLarge, default) : (RequestBodyStatus.Complete, collected.WrittenMemory);
     }
 }

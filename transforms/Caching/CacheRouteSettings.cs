@@ -8,7 +8,7 @@ namespace Gateway.Transforms.Caching;
 /// <c>"CacheScope": "user"</c> adds the token subject to the key, <c>"CacheStreaming": "true"</c> lets
 /// <c>text/event-stream</c> answers be stored.
 /// </summary>
-public sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool CacheStreaming)
+internal sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool CacheStreaming)
 {
     /// <summary>Metadata key that opts a route in.</summary>
     public const string CacheKey = "Cache";

@@ -6,7 +6,7 @@ namespace Gateway.Transforms.Caching;
 /// Rejects malformed cache metadata when YARP loads routes, so a typo fails at start-up (and a bad reload
 /// keeps the last good routes) instead of silently disabling or widening a route's cache.
 /// </summary>
-public sealed class CacheRouteValidator : ITransformProvider
+internal sealed class CacheRouteValidator : ITransformProvider
 {
     /// <inheritdoc />
     public void ValidateRoute(TransformRouteValidationContext context)

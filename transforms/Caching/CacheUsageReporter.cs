@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Infrastructure.Context;
 
 namespace Gateway.Transforms.Caching;
 
@@ -9,17 +9,17 @@ namespace Gateway.Transforms.Caching;
 /// refreshed from the store at most once a second per tenant while the tenant is being served, so
 /// expiry shows up without writes.
 /// </summary>
-public sealed class CacheUsageReporter
+internal sealed class CacheUsageReporter
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly ITenantCacheStore _store;
-    private readonly GatewayMetrics _metrics;
+    private readonly CacheMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, long> _lastRefresh = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reporter.</summary>
-    public CacheUsageReporter(ITenantCacheStore store, GatewayMetrics metrics, TimeProvider time)
+    public CacheUsageReporter(ITenantCacheStore store, CacheMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -38,7 +38,7 @@ public sealed class CacheUsageReporter
         }
 
         _lastRefresh[tenantLabel] = _time.GetTimestamp();
-        _metrics.SetCacheUsage(tenantLabel, bytes, keys, quotaBytes);
+        _metrics.SetUsage(tenantLabel, bytes, keys, quotaBytes);
     }
 
     /// <summary>Refreshes the tenant's gauges in the background unless that happened within the last second.</summary>
@@ -70,7 +70,7 @@ public sealed class CacheUsageReporter
         await Task.Yield();
         if (await _store.GetUsageAsync(tenantId, CancellationToken.None) is { } usage)
         {
-            _metrics.SetCacheUsage(label, usage.SizeBytes, usage.KeyCount, quotaBytes);
+            _metrics.SetUsage(label, usage.SizeBytes, usage.KeyCount, quotaBytes);
         }
     }
 }

@@ -4,37 +4,8 @@ using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Transforms.Caching;
 
-/// <summary>What the client asked of the cache with its own <c>Cache-Control</c>.</summary>
-public enum ClientCacheDirective
-{
-    /// <summary>Normal lookup and store.</summary>
-    None,
-
-    /// <summary><c>no-cache</c>: skip the lookup, the fresh answer may still be stored.</summary>
-    NoCache,
-
-    /// <summary><c>no-store</c>: bypass the cache entirely.</summary>
-    NoStore,
-}
-
-/// <summary>Whether a response may be stored and for how long the upstream allows it.</summary>
-/// <param name="Cacheable">True when every rule passed.</param>
-/// <param name="SkipReason">Metric reason when not cacheable: <c>not_cacheable</c> or <c>too_large</c>.</param>
-/// <param name="Detail">Which rule failed, for logs and tests.</param>
-/// <param name="UpstreamMaxAge"><c>s-maxage</c>, else <c>max-age</c>, when the upstream sent one.</param>
-public readonly record struct CacheDecision(bool Cacheable, string? SkipReason, string? Detail, TimeSpan? UpstreamMaxAge)
-{
-    /// <summary>Metric reason for a response the rules exclude.</summary>
-    public const string NotCacheable = "not_cacheable";
-
-    /// <summary>Metric reason for a body over <c>Gateway:Cache:MaxEntryBytes</c>.</summary>
-    public const string TooLarge = "too_large";
-
-    internal static CacheDecision No(string detail) => new(false, NotCacheable, detail, null);
-}
-
 /// <summary>The SPEC §4 cacheability rules, as pure functions of status and headers.</summary>
-public static class CacheabilityPolicy
+internal static class CacheabilityPolicy
 {
     private const string EventStream = "text/event-stream";
 

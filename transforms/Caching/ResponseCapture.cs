@@ -5,22 +5,6 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Transforms.Caching;
 
-/// <summary>Where a captured response stands.</summary>
-public enum CaptureState
-{
-    /// <summary>The response has not started; status and headers may still change.</summary>
-    Undecided,
-
-    /// <summary>Cacheable so far; the body is being copied into a bounded buffer.</summary>
-    Capturing,
-
-    /// <summary>Not cacheable; bytes only pass through.</summary>
-    PassThrough,
-
-    /// <summary>The body outgrew the entry cap; the copy was dropped, bytes only pass through.</summary>
-    TooLarge,
-}
-
 /// <summary>
 /// Tees the response body on a miss: every byte goes to the client as it arrives, and while the response is
 /// cacheable a copy goes into a buffer bounded by <c>Gateway:Cache:MaxEntryBytes</c>. Cacheability is decided

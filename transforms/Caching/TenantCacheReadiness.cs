@@ -1,9 +1,10 @@
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Infrastructure.Contracts;
 
 namespace Gateway.Transforms.Caching;
 
 /// <summary>Reports the cache on <c>/readyz</c>: degraded (bypassed, requests still served) while its store is unavailable.</summary>
-public sealed class TenantCacheReadiness : IReadinessCheck
+internal sealed class TenantCacheReadiness : IReadinessCheck
 {
     private readonly ITenantCacheStore _store;
 
@@ -17,9 +18,9 @@ public sealed class TenantCacheReadiness : IReadinessCheck
     /// <inheritdoc />
     public ReadinessReport Check()
     {
-        if (_store.Name == "embedded")
+        if (!_store.IsShared)
         {
-            return new ReadinessReport("cache", ReadinessReport.Ok, "embedded in-process store (single node)");
+            return new ReadinessReport("cache", ReadinessReport.Ok, $"{_store.Name} in-process store (single node)");
         }
 
         return _store.IsAvailable

@@ -1,16 +1,18 @@
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Caching.Serialization;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Transforms.Caching;
 
 /// <summary>The miss path of <see cref="TenantCacheStage"/>: forward, tee the answer, share it with followers, store it.</summary>
-public sealed partial class TenantCacheStage
+internal sealed partial class TenantCacheStage
 {
     private async Task ForwardAsync(
         HttpContext context,
-        Func<Task> next,
+        RequestDelegate next,
         GatewayRequest request,
         CacheRouteSettings route,
         string[] varyNames,
@@ -28,7 +30,7 @@ public sealed partial class TenantCacheStage
         CacheEntry? entry = null;
         try
         {
-            await next();
+            await next(context);
             entry = Captured(context, request, capture);
         }
         finally
@@ -58,8 +60,7 @@ public sealed partial class TenantCacheStage
 
     private CacheEntry? Captured(HttpContext context, GatewayRequest request, ResponseCapture capture)
     {
-        var upstreamAnswered = context.Features.Get<IForwarderErrorFeature>() is null
-            && request.Outcome is RequestOutcome.Pending or RequestOutcome.Ok;
+        var upstreamAnswered = !ForwardingErrors.Failed(context) && request.Outcome is RequestOutcome.Pending or RequestOutcome.Ok;
         if (!upstreamAnswered)
         {
             return null;
@@ -69,11 +70,11 @@ public sealed partial class TenantCacheStage
         {
             if (capture.State == CaptureState.TooLarge)
             {
-                _metrics.CacheWriteSkipped(request.TenantLabel, CacheDecision.TooLarge);
+                _metrics.WriteSkipped(request.TenantLabel, CacheDecision.TooLarge);
             }
             else if (capture.State == CaptureState.PassThrough)
             {
-                _metrics.CacheWriteSkipped(request.TenantLabel, CacheDecision.NotCacheable);
+                _metrics.WriteSkipped(request.TenantLabel, CacheDecision.NotCacheable);
                 LogNotCacheable(_logger, request.TenantId!, capture.Decision.Detail ?? "incomplete body");
             }
 
@@ -147,14 +148,14 @@ public sealed partial class TenantCacheStage
         switch (result.Status)
         {
             case CacheWriteStatus.Stored:
-                _metrics.CacheWritten(label);
+                _metrics.Written(label);
                 break;
             case CacheWriteStatus.SkippedQuota:
-                _metrics.CacheWriteSkipped(label, "quota");
+                _metrics.WriteSkipped(label, "quota");
                 LogQuotaSkip(_logger, write.TenantId, result.UsedBytes, write.LimitBytes);
                 break;
             case CacheWriteStatus.StaleGeneration:
-                _metrics.CacheWriteSkipped(label, "stale_generation");
+                _metrics.WriteSkipped(label, "stale_generation");
                 break;
             default:
                 return;

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
 using Gateway.Config.Options;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Caching.Serialization;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -15,19 +16,19 @@ namespace Gateway.Transforms.Caching;
 /// and stamps <c>X-Cache</c>. Any store trouble means BYPASS: the request goes to the upstream as if there
 /// were no cache.
 /// </summary>
-public sealed partial class TenantCacheStage
+internal sealed partial class TenantCacheStage
 {
     private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNames = new();
 
     private readonly ITenantCacheStore _store;
     private readonly CacheCoalescer _coalescer;
     private readonly CacheUsageReporter _usage;
-    private readonly GatewayMetrics _metrics;
+    private readonly CacheMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<TenantCacheStage> _logger;
 
     /// <summary>Creates the stage.</summary>
-    public TenantCacheStage(ITenantCacheStore store, CacheCoalescer coalescer, CacheUsageReporter usage, GatewayMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
+    public TenantCacheStage(ITenantCacheStore store, CacheCoalescer coalescer, CacheUsageReporter usage, CacheMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(coalescer);
@@ -44,25 +45,24 @@ public sealed partial class TenantCacheStage
     }
 
     /// <summary>Runs the stage.</summary>
-    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var route = CacheRouteSettings.For(context.GetReverseProxyFeature().Route.Config);
-        return route.Enabled ? CacheAsync(context, next, route) : next();
+        return route.Enabled ? CacheAsync(context, next, route) : next(context);
     }
 
-    private async Task CacheAsync(HttpContext context, Func<Task> next, CacheRouteSettings route)
+    private async Task CacheAsync(HttpContext context, RequestDelegate next, CacheRouteSettings route)
     {
         var request = context.GetGatewayRequest();
         var tenant = request.TenantId ?? throw new InvalidOperationException("The cache stage must run after tenant resolution.");
-        var marker = new CacheMarker();
-        CacheReplay.StampOnStart(context.Response, marker);
+        CacheReplay.StampOnStart(context.Response, request);
 
         var directive = CacheabilityPolicy.ReadClientDirective(context.Request.Headers);
         if (directive == ClientCacheDirective.NoStore
             || !CacheabilityPolicy.IsCacheableMethod(context.Request.Method)
             || (route.PerUser && string.IsNullOrEmpty(request.Subject)))
         {
-            await BypassAsync(request, marker, next);
+            await BypassAsync(context, request, next);
             return;
         }
 
@@ -70,7 +70,7 @@ public sealed partial class TenantCacheStage
         var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, options.MaxRequestBodyBytes);
         if (bodyStatus == RequestBodyStatus.Unreadable)
         {
-            marker.Value = CacheMarker.Bypass;
+            request.CacheResult = CacheResult.Bypass;
             request.Outcome = request.ClientAborted.IsCancellationRequested ? RequestOutcome.ClientAborted : RequestOutcome.Rejected;
             await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The request body could not be read completely.", tenant, request.Tier!.Name);
             return;
@@ -78,7 +78,7 @@ public sealed partial class TenantCacheStage
 
         if (bodyStatus == RequestBodyStatus.TooLarge)
         {
-            await BypassAsync(request, marker, next);
+            await BypassAsync(context, request, next);
             return;
         }
 
@@ -97,7 +97,7 @@ public sealed partial class TenantCacheStage
         {
             if (await _store.GetGenerationAsync(tenant, context.RequestAborted) is not { } current)
             {
-                await BypassAsync(request, marker, next);
+                await BypassAsync(context, request, next);
                 return;
             }
 
@@ -110,13 +110,13 @@ public sealed partial class TenantCacheStage
             switch (lookup.Status)
             {
                 case CacheLookupStatus.Unavailable:
-                    await BypassAsync(request, marker, next);
+                    await BypassAsync(context, request, next);
                     return;
                 case CacheLookupStatus.Hit:
-                    await HitAsync(context, request, marker, lookup.Entry!);
+                    await HitAsync(context, request, lookup.Entry!);
                     return;
                 case CacheLookupStatus.TenantMismatch:
-                    _metrics.CacheTenantMismatch(request.TenantLabel);
+                    _metrics.TenantMismatch(request.TenantLabel);
                     LogTenantMismatch(_logger, tenant);
                     break;
             }
@@ -124,9 +124,7 @@ public sealed partial class TenantCacheStage
             generation = lookup.Generation;
         }
 
-        marker.Value = CacheMarker.Miss;
-        request.CacheResult = "miss";
-        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "miss");
+        Decide(request, CacheResult.Miss);
         _usage.Touch(request);
 
         // A client that asked for a fresh answer does not take another request's; it may lead, though.
@@ -139,6 +137,7 @@ public sealed partial class TenantCacheStage
 
                 // Finish now: the answer is complete even if the follower's deadline fires a moment later.
                 await context.Response.CompleteAsync();
+                request.ResponseCompleted = true;
                 return;
             }
 
@@ -150,22 +149,26 @@ public sealed partial class TenantCacheStage
         await ForwardAsync(context, next, request, route, varyNames, hash, generation, isLeader ? flight : null);
     }
 
-    private async Task BypassAsync(GatewayRequest request, CacheMarker marker, Func<Task> next)
+    private Task BypassAsync(HttpContext context, GatewayRequest request, RequestDelegate next)
     {
-        marker.Value = CacheMarker.Bypass;
-        request.CacheResult = "bypass";
-        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "bypass");
-        await next();
+        Decide(request, CacheResult.Bypass);
+        return next(context);
     }
 
-    private Task HitAsync(HttpContext context, GatewayRequest request, CacheMarker marker, CacheEntry entry)
+    private async Task HitAsync(HttpContext context, GatewayRequest request, CacheEntry entry)
     {
-        marker.Value = CacheMarker.Hit;
-        request.CacheResult = "hit";
+        Decide(request, CacheResult.Hit);
         request.Outcome = RequestOutcome.CacheHit;
-        _metrics.CacheLookup(request.TenantLabel, request.TierLabel, "hit");
         _usage.Touch(request);
-        return CacheReplay.WriteAsync(context, entry, _time.GetUtcNow() - entry.StoredAt);
+        await CacheReplay.WriteAsync(context, entry, _time.GetUtcNow() - entry.StoredAt);
+        request.ResponseCompleted = true;
+    }
+
+    /// <summary>Records the lookup's result: <c>X-Cache</c>, the span tag and <c>gateway.cache.requests</c>.</summary>
+    private void Decide(GatewayRequest request, CacheResult result)
+    {
+        request.CacheResult = result;
+        _metrics.Lookup(request.TenantLabel, request.TierLabel, result);
     }
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Error, Message = "Cache entry under tenant {TenantId}'s key was recorded for another tenant; treated as a miss")]

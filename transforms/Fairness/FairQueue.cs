@@ -93,7 +93,7 @@ internal sealed class FairQueue
     /// <param name="tier">Its tier (weight).</param>
     /// <param name="options">The fairness settings in force.</param>
     /// <param name="remaining">Time left before the tier deadline, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
-    public Admission TryEnter(string tenantId, string tenantLabel, Tier tier, FairnessOptions options, TimeSpan remaining)
+    public QueueEntry TryEnter(string tenantId, string tenantLabel, Tier tier, FairnessOptions options, TimeSpan remaining)
     {
         ArgumentNullException.ThrowIfNull(options);
         lock (_gate)
@@ -104,7 +104,7 @@ internal sealed class FairQueue
             if (_queued == 0 && _inFlight < _capacity)
             {
                 TakeSlot(lane);
-                return new Admission(AdmissionStatus.Granted, lane, null, ShedReason.None, TimeSpan.Zero, TimeSpan.Zero);
+                return new QueueEntry(QueueEntryStatus.Granted, lane, null, ShedReason.None, TimeSpan.Zero, TimeSpan.Zero);
             }
 
             var service = _serviceTime.Estimate;
@@ -112,7 +112,7 @@ internal sealed class FairQueue
             {
                 var drain = EstimateWait(lane.Queue.Count, service);
                 PruneIfIdle(lane);
-                return new Admission(AdmissionStatus.Shed, lane, null, ShedReason.QueueFull, drain, TimeSpan.Zero);
+                return new QueueEntry(QueueEntryStatus.Shed, lane, null, ShedReason.QueueFull, drain, TimeSpan.Zero);
             }
 
             var finish = Math.Max(_virtualTime, lane.LastFinish) + 1.0 / lane.Weight;
@@ -122,7 +122,7 @@ internal sealed class FairQueue
             if (!infinite && remaining - margin < wait + service)
             {
                 PruneIfIdle(lane);
-                return new Admission(AdmissionStatus.Shed, lane, null, ShedReason.Deadline, wait, TimeSpan.Zero);
+                return new QueueEntry(QueueEntryStatus.Shed, lane, null, ShedReason.Deadline, wait, TimeSpan.Zero);
             }
 
             var waiter = new QueuedRequest(this, lane, finish, ++_sequence, _time.GetTimestamp());
@@ -137,7 +137,7 @@ internal sealed class FairQueue
             _observer?.QueueDepthChanged(lane.Label, 1);
             DetectOffenders();
             var shedAfter = infinite ? Timeout.InfiniteTimeSpan : remaining - margin - service;
-            return new Admission(AdmissionStatus.Queued, lane, waiter, ShedReason.None, wait, shedAfter);
+            return new QueueEntry(QueueEntryStatus.Queued, lane, waiter, ShedReason.None, wait, shedAfter);
         }
     }
 

@@ -1,24 +1,22 @@
 using System.Collections.Concurrent;
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Throttling;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 
 namespace Gateway.Transforms.Fairness;
 
 /// <summary>
-/// One <see cref="FairQueue"/> per cluster id, created on first use. Publishes per-tenant queue depth and in-flight
-/// gauges (summed over clusters) and passes offences on to the <see cref="AutoThrottleController"/>.
+/// One <see cref="FairQueue"/> per cluster id, created on first use. Passes the queues' changes on to the per-tenant
+/// gauges (summed over clusters) and offences to the auto-throttle.
 /// </summary>
-public sealed class FairQueueRegistry : IFairQueueObserver
+internal sealed class FairQueueRegistry : IFairQueueObserver
 {
     private readonly ConcurrentDictionary<string, FairQueue> _queues = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TenantCounters> _tenants = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
-    private readonly GatewayMetrics _metrics;
-    private readonly AutoThrottleController _autoThrottle;
+    private readonly FairnessMetrics _metrics;
+    private readonly IAutoThrottle _autoThrottle;
 
     /// <summary>Creates the registry.</summary>
-    public FairQueueRegistry(TimeProvider time, GatewayMetrics metrics, AutoThrottleController autoThrottle)
+    public FairQueueRegistry(TimeProvider time, FairnessMetrics metrics, IAutoThrottle autoThrottle)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -41,26 +39,10 @@ public sealed class FairQueueRegistry : IFairQueueObserver
     public int InFlight(string clusterId, string tenantId) => _queues.TryGetValue(clusterId, out var queue) ? queue.InFlightFor(tenantId) : 0;
 
     /// <inheritdoc />
-    void IFairQueueObserver.InFlightChanged(string tenantLabel, int delta)
-    {
-        var counters = Counters(tenantLabel);
-        lock (counters)
-        {
-            counters.InFlight += delta;
-            _metrics.SetInFlight(tenantLabel, counters.InFlight);
-        }
-    }
+    void IFairQueueObserver.InFlightChanged(string tenantLabel, int delta) => _metrics.InFlightChanged(tenantLabel, delta);
 
     /// <inheritdoc />
-    void IFairQueueObserver.QueueDepthChanged(string tenantLabel, int delta)
-    {
-        var counters = Counters(tenantLabel);
-        lock (counters)
-        {
-            counters.Queued += delta;
-            _metrics.SetQueueDepth(tenantLabel, counters.Queued);
-        }
-    }
+    void IFairQueueObserver.QueueDepthChanged(string tenantLabel, int delta) => _metrics.QueueDepthChanged(tenantLabel, delta);
 
     /// <inheritdoc />
     void IFairQueueObserver.Offending(string tenantId, Tier tier, int inFlight, int capacity) =>
@@ -69,13 +51,4 @@ public sealed class FairQueueRegistry : IFairQueueObserver
     /// <summary>The queue of <paramref name="clusterId"/>.</summary>
     internal FairQueue For(string clusterId) =>
         _queues.GetOrAdd(clusterId, static (id, registry) => new FairQueue(id, registry._time, registry), this);
-
-    private TenantCounters Counters(string tenantLabel) => _tenants.GetOrAdd(tenantLabel, static _ => new TenantCounters());
-
-    private sealed class TenantCounters
-    {
-        public int InFlight;
-
-        public int Queued;
-    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -13,15 +12,15 @@ namespace Gateway.Transforms.Fairness;
 /// fair-queue lane when the cluster is saturated, and gives it back when the rest of the pipeline has finished
 /// (however it finished). A request that cannot meet its deadline is shed with 503 problem+json and <c>Retry-After</c>.
 /// </summary>
-public sealed partial class FairUpstreamStage
+internal sealed partial class FairUpstreamStage
 {
     private readonly FairQueueRegistry _registry;
-    private readonly GatewayMetrics _metrics;
+    private readonly FairnessMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<FairUpstreamStage> _logger;
 
     /// <summary>Creates the stage.</summary>
-    public FairUpstreamStage(FairQueueRegistry registry, GatewayMetrics metrics, TimeProvider time, ILogger<FairUpstreamStage> logger)
+    public FairUpstreamStage(FairQueueRegistry registry, FairnessMetrics metrics, TimeProvider time, ILogger<FairUpstreamStage> logger)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -34,23 +33,23 @@ public sealed partial class FairUpstreamStage
     }
 
     /// <summary>Runs the stage.</summary>
-    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();
         var fairness = request.Settings.Options.Fairness;
         if (!fairness.Enabled)
         {
-            return next();
+            return next(context);
         }
 
         var tier = request.Tier ?? throw new InvalidOperationException("The fair queue must run after tenant resolution.");
         var queue = _registry.For(ClusterId(context));
-        var admission = queue.TryEnter(request.TenantId!, request.TenantLabel, tier, fairness, request.Remaining(_time));
-        return admission.Status switch
+        var entry = queue.TryEnter(request.TenantId!, request.TenantLabel, tier, fairness, request.Remaining(_time));
+        return entry.Status switch
         {
-            AdmissionStatus.Granted => RunAsync(queue, admission.Lane, next),
-            AdmissionStatus.Queued => WaitAsync(context, request, queue, admission, next),
-            _ => ShedAsync(context, request, queue, admission.Reason, admission.EstimatedWait),
+            QueueEntryStatus.Granted => RunAsync(context, queue, entry.Lane, next),
+            QueueEntryStatus.Queued => WaitAsync(context, request, queue, entry, next),
+            _ => ShedAsync(context, request, queue, entry.Reason, entry.EstimatedWait),
         };
     }
 
@@ -60,12 +59,12 @@ public sealed partial class FairUpstreamStage
         return proxy.Cluster?.Config.ClusterId ?? proxy.Route.Config.ClusterId ?? "";
     }
 
-    private async Task RunAsync(FairQueue queue, TenantLane lane, Func<Task> next)
+    private async Task RunAsync(HttpContext context, FairQueue queue, TenantLane lane, RequestDelegate next)
     {
         var started = _time.GetTimestamp();
         try
         {
-            await next().ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
         }
         finally
         {
@@ -73,10 +72,10 @@ public sealed partial class FairUpstreamStage
         }
     }
 
-    private async Task WaitAsync(HttpContext context, GatewayRequest request, FairQueue queue, Admission admission, Func<Task> next)
+    private async Task WaitAsync(HttpContext context, GatewayRequest request, FairQueue queue, QueueEntry entry, RequestDelegate next)
     {
-        var waiter = admission.Waiter!;
-        waiter.Arm(admission.ShedAfter, _time, context.RequestAborted);
+        var waiter = entry.Waiter!;
+        waiter.Arm(entry.ShedAfter, _time, context.RequestAborted);
         QueueResult result;
         try
         {
@@ -96,7 +95,7 @@ public sealed partial class FairUpstreamStage
         if (result == QueueResult.Granted)
         {
             _metrics.QueueWaited(request.TenantLabel, waited.TotalSeconds);
-            await RunAsync(queue, admission.Lane, next).ConfigureAwait(false);
+            await RunAsync(context, queue, entry.Lane, next).ConfigureAwait(false);
             return;
         }
 
@@ -107,8 +106,6 @@ public sealed partial class FairUpstreamStage
     {
         var tier = request.Tier!;
         request.Outcome = RequestOutcome.Shed;
-        request.ThrottleDecision = "shed";
-        _metrics.Throttled(request.TenantLabel, request.TierLabel, "shed");
 
         var retryAfter = Math.Max(1, (long)Math.Ceiling(estimatedWait.TotalSeconds));
         var budgetMs = (long)tier.Timeout.TotalMilliseconds;

@@ -1,15 +1,5 @@
 namespace Gateway.Transforms.Fairness;
 
-/// <summary>How a wait in the fair queue ended.</summary>
-internal enum QueueResult
-{
-    /// <summary>A slot was handed over; the holder must release it.</summary>
-    Granted,
-
-    /// <summary>Still queued when it could no longer meet its deadline.</summary>
-    Shed,
-}
-
 /// <summary>A request waiting in a tenant's lane. Completed exactly once: granted, shed, or cancelled.</summary>
 internal sealed class QueuedRequest
 {

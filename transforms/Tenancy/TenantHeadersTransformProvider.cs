@@ -1,4 +1,5 @@
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -8,7 +9,7 @@ namespace Gateway.Transforms.Tenancy;
 /// Adds the verified tenant and tier to every upstream request, and drops gateway-owned headers an
 /// upstream might send back so only the gateway sets them.
 /// </summary>
-public sealed class TenantHeadersTransformProvider : ITransformProvider
+internal sealed class TenantHeadersTransformProvider : ITransformProvider
 {
     /// <inheritdoc />
     public void ValidateRoute(TransformRouteValidationContext context)

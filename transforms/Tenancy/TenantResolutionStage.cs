@@ -1,6 +1,6 @@
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -11,7 +11,7 @@ namespace Gateway.Transforms.Tenancy;
 /// Proxy stage: verifies the bearer token and resolves the tenant's tier. Nothing reaches the upstream
 /// without a verified tenant (401) that is in the tier table or covered by a default tier (403).
 /// </summary>
-public sealed partial class TenantResolutionStage
+internal sealed partial class TenantResolutionStage
 {
     private readonly TenantTokenValidator _validator;
     private readonly ILogger<TenantResolutionStage> _logger;
@@ -26,7 +26,7 @@ public sealed partial class TenantResolutionStage
     }
 
     /// <summary>Runs the stage.</summary>
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();
         request.RouteId = context.GetReverseProxyFeature().Route.Config.RouteId;
@@ -55,7 +55,7 @@ public sealed partial class TenantResolutionStage
         }
 
         request.SetTenant(tenant, principal.Subject);
-        await next();
+        await next(context);
     }
 
     private static Task RejectAsync(HttpContext context, GatewayRequest request, RequestOutcome outcome, ProblemKind kind, string detail, string? tenant)

@@ -14,12 +14,12 @@ namespace Gateway.Transforms.Throttling;
 /// (<c>MaxQps / ExpectedNodes</c>), which is right when a load balancer spreads a tenant evenly. A tenant stays hot
 /// until it drops below 90% of the threshold, so a rate hovering at the threshold does not flap.
 /// </remarks>
-public sealed partial class HotTenantDetector
+internal sealed partial class HotTenantDetector
 {
     /// <summary>Share of the threshold below which a hot tenant is no longer hot.</summary>
     public const double ExitRatio = 0.9;
 
-    private readonly ConcurrentDictionary<string, Activity> _tenants = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantTraffic> _tenants = new(StringComparer.Ordinal);
     private readonly IGatewaySettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<HotTenantDetector> _logger;
@@ -38,21 +38,21 @@ public sealed partial class HotTenantDetector
     /// <summary>Counts one request offered by <paramref name="tenantId"/>, admitted or not.</summary>
     public void Record(string tenantId, int windowSeconds)
     {
-        var activity = _tenants.GetOrAdd(tenantId, static (_, w) => new Activity(w), windowSeconds);
-        if (activity.Window.WindowSeconds != windowSeconds)
+        var traffic = _tenants.GetOrAdd(tenantId, static (_, w) => new TenantTraffic(w), windowSeconds);
+        if (traffic.Window.WindowSeconds != windowSeconds)
         {
             // The window length was reloaded; start measuring afresh rather than mixing two window lengths.
-            var fresh = new Activity(windowSeconds) { Hot = activity.Hot };
-            activity = _tenants.TryUpdate(tenantId, fresh, activity) ? fresh : _tenants.GetOrAdd(tenantId, fresh);
+            var fresh = new TenantTraffic(windowSeconds) { Hot = traffic.Hot };
+            traffic = _tenants.TryUpdate(tenantId, fresh, traffic) ? fresh : _tenants.GetOrAdd(tenantId, fresh);
         }
 
-        activity.Window.Record(_time.GetTimestamp(), _time.TimestampFrequency);
+        traffic.Window.Record(_time.GetTimestamp(), _time.TimestampFrequency);
     }
 
     /// <summary>The tenant's state as of the last <see cref="Evaluate"/>.</summary>
     public HotTenantState Get(string tenantId) =>
-        _tenants.TryGetValue(tenantId, out var activity)
-            ? new HotTenantState(activity.Hot, activity.Rate, activity.Limit, activity.Utilization)
+        _tenants.TryGetValue(tenantId, out var traffic)
+            ? new HotTenantState(traffic.Hot, traffic.Rate, traffic.Limit, traffic.Utilization)
             : default;
 
     /// <summary>Recomputes every tenant's rate, logs transitions and forgets tenants that went idle. Called once a second.</summary>
@@ -62,7 +62,7 @@ public sealed partial class HotTenantDetector
         var throttling = settings.Options.Throttling;
         var now = _time.GetTimestamp();
         var frequency = _time.TimestampFrequency;
-        foreach (var (tenantId, activity) in _tenants)
+        foreach (var (tenantId, traffic) in _tenants)
         {
             if (!settings.Table.TryResolve(tenantId, out var tenant))
             {
@@ -71,28 +71,28 @@ public sealed partial class HotTenantDetector
             }
 
             var limit = (double)tenant.Tier.MaxQps / throttling.ExpectedNodes;
-            var rate = activity.Window.Rate(now, frequency);
+            var rate = traffic.Window.Rate(now, frequency);
             var utilization = rate / limit;
-            activity.Rate = rate;
-            activity.Limit = limit;
-            activity.Utilization = utilization;
+            traffic.Rate = rate;
+            traffic.Limit = limit;
+            traffic.Utilization = utilization;
 
-            var threshold = activity.Hot ? throttling.HotThreshold * ExitRatio : throttling.HotThreshold;
+            var threshold = traffic.Hot ? throttling.HotThreshold * ExitRatio : throttling.HotThreshold;
             var hot = utilization >= threshold;
-            if (hot != activity.Hot)
+            if (hot != traffic.Hot)
             {
-                activity.Hot = hot;
+                traffic.Hot = hot;
                 if (hot)
                 {
-                    LogHot(_logger, tenantId, tenant.Tier.Name, rate, activity.Window.WindowSeconds, utilization, limit);
+                    LogHot(_logger, tenantId, tenant.Tier.Name, rate, traffic.Window.WindowSeconds, utilization, limit);
                 }
                 else
                 {
-                    LogCooled(_logger, tenantId, tenant.Tier.Name, rate, activity.Window.WindowSeconds, utilization, limit);
+                    LogCooled(_logger, tenantId, tenant.Tier.Name, rate, traffic.Window.WindowSeconds, utilization, limit);
                 }
             }
 
-            if (!activity.Hot && activity.Window.IsIdle(now, frequency))
+            if (!traffic.Hot && traffic.Window.IsIdle(now, frequency))
             {
                 _tenants.TryRemove(tenantId, out _);
             }
@@ -107,7 +107,8 @@ public sealed partial class HotTenantDetector
         Message = "Tenant {TenantId} ({Tier}) no longer hot: {Rate:F1} req/s over the last {WindowSeconds} s is {Utilization:P0} of its {Limit:F1} req/s limit")]
     private static partial void LogCooled(ILogger logger, string tenantId, string tier, double rate, int windowSeconds, double utilization, double limit);
 
-    private sealed class Activity(int windowSeconds)
+    /// <summary>One tenant's offered requests over the window, and the figures of the last evaluation.</summary>
+    private sealed class TenantTraffic(int windowSeconds)
     {
         public SlidingRateWindow Window { get; } = new(windowSeconds);
 
@@ -120,10 +121,3 @@ public sealed partial class HotTenantDetector
         public double Utilization;
     }
 }
-
-/// <summary>A tenant's hot-detection figures.</summary>
-/// <param name="Hot">At or above the hot threshold.</param>
-/// <param name="Rate">Requests per second offered over the window, on this node.</param>
-/// <param name="Limit">This node's share of the tenant's limit.</param>
-/// <param name="Utilization"><paramref name="Rate"/> over <paramref name="Limit"/>.</param>
-public readonly record struct HotTenantState(bool Hot, double Rate, double Limit, double Utilization);

@@ -13,7 +13,7 @@ namespace Gateway.Transforms.Throttling;
 /// so an idle tenant costs nothing. A bucket allows <c>Burst</c> requests at once and <c>Rate</c> per second after that,
 /// the same shape as the shared GCRA.
 /// </remarks>
-public sealed class LocalRateLimiters
+internal sealed class LocalRateLimiters
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 

@@ -1,18 +1,5 @@
 namespace Gateway.Transforms.Throttling;
 
-/// <summary>Which limiter decided an admission.</summary>
-public enum RateLimitSource
-{
-    /// <summary>The shared GCRA in Redis: the count every node sees.</summary>
-    Shared,
-
-    /// <summary>This node's local limiter because Redis failed or its circuit is open (counted as a fallback).</summary>
-    Fallback,
-
-    /// <summary>This node's local limiter because no Redis is configured (single-node embedded mode).</summary>
-    Embedded,
-}
-
 /// <summary>The answer of a limiter for one request.</summary>
 /// <param name="Allowed">Whether the request is admitted.</param>
 /// <param name="Policy">The policy the decision was made with.</param>
@@ -20,7 +7,7 @@ public enum RateLimitSource
 /// <param name="RetryAfter">When refused: time until one request would be admitted again; zero when admitted.</param>
 /// <param name="ResetAfter">Time until the bucket is full again (the whole burst available).</param>
 /// <param name="Source">Which limiter decided.</param>
-public readonly record struct RateLimitDecision(
+internal readonly record struct RateLimitDecision(
     bool Allowed,
     RateLimitPolicy Policy,
     long Remaining,

@@ -22,7 +22,7 @@ namespace Gateway.Transforms.Throttling;
 /// <c>Retry-After</c>: the whole seconds (rounded up, at least 1) until a request would be admitted again, so the two
 /// headers never disagree.
 /// </remarks>
-public static class RateLimitHeaders
+internal static class RateLimitHeaders
 {
     /// <summary>Header naming the quota policy.</summary>
     public const string PolicyHeader = "RateLimit-Policy";

@@ -1,4 +1,4 @@
-using Gateway.Config.Tiers;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 
 namespace Gateway.Transforms.Throttling;
 
@@ -8,15 +8,10 @@ namespace Gateway.Transforms.Throttling;
 /// </summary>
 /// <param name="Rate">Admitted requests per second; fractional when auto-throttled or split across nodes.</param>
 /// <param name="Burst">Bucket size, at least 1.</param>
-public readonly record struct RateLimitPolicy(double Rate, int Burst)
+internal readonly record struct RateLimitPolicy(double Rate, int Burst)
 {
-    /// <summary>The tier's policy scaled by <paramref name="factor"/> (1 normally, the auto-throttle factor while throttled).</summary>
-    public static RateLimitPolicy For(Tier tier, double factor)
-    {
-        ArgumentNullException.ThrowIfNull(tier);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(factor, 0);
-        return new RateLimitPolicy(tier.MaxQps * factor, Math.Max(1, (int)(tier.Burst * factor)));
-    }
+    /// <summary>The policy that admits at <paramref name="limit"/>, the tenant's limit in force.</summary>
+    public static RateLimitPolicy From(EffectiveLimit limit) => new(limit.Rate, limit.Burst);
 
     /// <summary>This node's share when <paramref name="nodes"/> nodes each fall back to a local limit.</summary>
     public RateLimitPolicy PerNode(int nodes) =>

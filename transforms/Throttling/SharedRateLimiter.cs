@@ -1,11 +1,11 @@
 using System.Globalization;
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>Runs <see cref="GcraScript"/> through <see cref="RedisGuard"/>; null means "Redis could not decide, fall back".</summary>
-public sealed class SharedRateLimiter
+internal sealed class SharedRateLimiter
 {
     private const string Operation = "ratelimit";
     private static readonly RedisValue Cost = 1;

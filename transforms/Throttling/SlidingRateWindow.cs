@@ -5,7 +5,7 @@ namespace Gateway.Transforms.Throttling;
 /// <see cref="TimeProvider"/> timestamps. The oldest bucket is weighted by the part of it still inside the window
 /// (the sliding-window-counter estimate), so the rate moves smoothly instead of jumping at second boundaries.
 /// </summary>
-public sealed class SlidingRateWindow
+internal sealed class SlidingRateWindow
 {
     private readonly object _gate = new();
     private readonly long[] _seconds;

@@ -1,5 +1,4 @@
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Context;
 
 namespace Gateway.Transforms.Throttling;
 
@@ -9,14 +8,14 @@ namespace Gateway.Transforms.Throttling;
 /// fallback). Without Redis configured the local bucket has the whole tier rate: the node is the only one.
 /// Never throws because of Redis; only the caller's cancellation propagates.
 /// </summary>
-public sealed class TenantRateLimiter
+internal sealed class TenantRateLimiter
 {
     private readonly SharedRateLimiter _shared;
     private readonly LocalRateLimiters _local;
-    private readonly GatewayMetrics _metrics;
+    private readonly ThrottlingMetrics _metrics;
 
     /// <summary>Creates the limiter.</summary>
-    public TenantRateLimiter(SharedRateLimiter shared, LocalRateLimiters local, GatewayMetrics metrics)
+    public TenantRateLimiter(SharedRateLimiter shared, LocalRateLimiters local, ThrottlingMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(shared);
         ArgumentNullException.ThrowIfNull(local);
@@ -48,7 +47,7 @@ public sealed class TenantRateLimiter
             return shared;
         }
 
-        _metrics.ThrottleFallback(request.TenantLabel);
+        _metrics.Fallback(request.TenantLabel);
         return _local.Acquire(tenantId, policy.PerNode(throttling.ExpectedNodes), RateLimitSource.Fallback);
     }
 }

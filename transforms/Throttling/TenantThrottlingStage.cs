@@ -1,69 +1,63 @@
 using System.Globalization;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>
-/// Proxy stage: admits each request at its tenant's tier rate, shared by every node through Redis. A refused
-/// request gets 429 problem+json with <c>Retry-After</c> and the <c>RateLimit</c> headers and costs nothing more
-/// (no cache lookup, no upstream call). Admitted responses carry the <c>RateLimit</c> headers too.
+/// Proxy stage: admits each request at its tenant's <see cref="EffectiveLimit"/>, shared by every node through Redis.
+/// A refused request gets 429 problem+json with <c>Retry-After</c> and the <c>RateLimit</c> headers and costs nothing
+/// more (no cache lookup, no upstream call). Admitted responses carry the <c>RateLimit</c> headers too.
 /// </summary>
-public sealed class TenantThrottlingStage
+internal sealed class TenantThrottlingStage
 {
     private readonly TenantRateLimiter _limiter;
     private readonly HotTenantDetector _hot;
-    private readonly AutoThrottleController _autoThrottle;
-    private readonly GatewayMetrics _metrics;
+    private readonly TenantLimitPolicy _limits;
 
     /// <summary>Creates the stage.</summary>
-    public TenantThrottlingStage(TenantRateLimiter limiter, HotTenantDetector hot, AutoThrottleController autoThrottle, GatewayMetrics metrics)
+    public TenantThrottlingStage(TenantRateLimiter limiter, HotTenantDetector hot, TenantLimitPolicy limits)
     {
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(hot);
-        ArgumentNullException.ThrowIfNull(autoThrottle);
-        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(limits);
         _limiter = limiter;
         _hot = hot;
-        _autoThrottle = autoThrottle;
-        _metrics = metrics;
+        _limits = limits;
     }
 
     /// <summary>Runs the stage.</summary>
-    public Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();
         var throttling = request.Settings.Options.Throttling;
-        return throttling.Enabled ? ThrottleAsync(context, request, throttling.HotWindowSeconds, next) : next();
+        return throttling.Enabled ? ThrottleAsync(context, request, throttling.HotWindowSeconds, next) : next(context);
     }
 
-    private async Task ThrottleAsync(HttpContext context, GatewayRequest request, int hotWindowSeconds, Func<Task> next)
+    private async Task ThrottleAsync(HttpContext context, GatewayRequest request, int hotWindowSeconds, RequestDelegate next)
     {
         var tenantId = request.TenantId ?? throw new InvalidOperationException("Throttling must run after tenant resolution.");
-        var autoThrottled = _autoThrottle.IsThrottled(tenantId);
-        var policy = RateLimitPolicy.For(request.Tier!, autoThrottled ? request.Settings.Options.Fairness.AutoThrottleFactor : 1);
+        var limit = _limits.For(tenantId, request.Tier!, request.Settings);
         _hot.Record(tenantId, hotWindowSeconds);
 
-        var decision = await _limiter.AcquireAsync(request, policy, context.RequestAborted).ConfigureAwait(false);
-        await Decide(context, request, decision, autoThrottled, next).ConfigureAwait(false);
+        var decision = await _limiter.AcquireAsync(request, RateLimitPolicy.From(limit), context.RequestAborted).ConfigureAwait(false);
+        await Decide(context, request, decision, limit.AutoThrottled, next).ConfigureAwait(false);
     }
 
-    private Task Decide(HttpContext context, GatewayRequest request, RateLimitDecision decision, bool autoThrottled, Func<Task> next)
+    private static Task Decide(HttpContext context, GatewayRequest request, RateLimitDecision decision, bool autoThrottled, RequestDelegate next)
     {
         var tier = request.Tier!;
         RateLimitHeaders.Apply(context.Response.Headers, tier.Name, decision);
         if (decision.Allowed)
         {
-            request.ThrottleDecision = decision.Source == RateLimitSource.Fallback ? "admitted_local" : "admitted";
-            return next();
+            request.ThrottleDecision = decision.Source == RateLimitSource.Fallback ? ThrottleDecision.AdmittedLocal : ThrottleDecision.Admitted;
+            return next(context);
         }
 
-        var reason = autoThrottled ? "auto_throttle" : "rate_limit";
         request.Outcome = RequestOutcome.Throttled;
-        request.ThrottleDecision = reason;
-        _metrics.Throttled(request.TenantLabel, request.TierLabel, reason);
+        request.ThrottleDecision = autoThrottled ? ThrottleDecision.AutoThrottle : ThrottleDecision.RateLimit;
 
         var limit = decision.Policy.Rate;
         var retryAfter = RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter);
@@ -79,7 +73,7 @@ public sealed class TenantThrottlingStage
                 ["max_qps"] = tier.MaxQps,
                 ["burst"] = decision.Policy.Burst,
                 ["retry_after_s"] = retryAfter,
-                ["reason"] = reason,
+                ["reason"] = request.ThrottleDecision.Label(),
             });
     }
 }

@@ -1,35 +1,35 @@
 using Gateway.Config.Reload;
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Contracts;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>Adds <c>effective_max_qps</c>, <c>hot</c> and <c>throttled</c> (auto-throttled) to <c>GET /admin/tiers/{tenant}</c>.</summary>
-public sealed class ThrottlingAdminDetails : ITenantAdminDetails
+internal sealed class ThrottlingAdminDetails : ITenantAdminDetails
 {
     private readonly IGatewaySettings _settings;
     private readonly HotTenantDetector _hot;
-    private readonly AutoThrottleController _autoThrottle;
+    private readonly TenantLimitPolicy _limits;
 
     /// <summary>Creates the contributor.</summary>
-    public ThrottlingAdminDetails(IGatewaySettings settings, HotTenantDetector hot, AutoThrottleController autoThrottle)
+    public ThrottlingAdminDetails(IGatewaySettings settings, HotTenantDetector hot, TenantLimitPolicy limits)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hot);
-        ArgumentNullException.ThrowIfNull(autoThrottle);
+        ArgumentNullException.ThrowIfNull(limits);
         _settings = settings;
         _hot = hot;
-        _autoThrottle = autoThrottle;
+        _limits = limits;
     }
 
     /// <inheritdoc />
     public void Describe(TenantTier tenant, IDictionary<string, object?> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var throttled = _autoThrottle.IsThrottled(tenant.TenantId);
-        var factor = throttled ? _settings.Current.Options.Fairness.AutoThrottleFactor : 1;
-        body["effective_max_qps"] = Math.Round(tenant.Tier.MaxQps * factor, 3);
+        var limit = _limits.For(tenant.TenantId, tenant.Tier, _settings.Current);
+        body["effective_max_qps"] = Math.Round(limit.Rate, 3);
         body["hot"] = _hot.Get(tenant.TenantId).Hot;
-        body["throttled"] = throttled;
+        body["throttled"] = limit.AutoThrottled;
     }
 }

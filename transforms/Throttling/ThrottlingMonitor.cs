@@ -1,7 +1,7 @@
 using Gateway.Config.Reload;
 using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.Extensions.Hosting;
 
 namespace Gateway.Transforms.Throttling;
@@ -10,31 +10,34 @@ namespace Gateway.Transforms.Throttling;
 /// Once a second: re-evaluates hot tenants and auto-throttle cool-downs and publishes every configured tenant's
 /// throttle gauges. On reload: forgets local buckets and gauges of tenants that left the table.
 /// </summary>
-public sealed class ThrottlingMonitor : IHostedService, IDisposable
+internal sealed class ThrottlingMonitor : IHostedService, IDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
     private readonly IGatewaySettings _settings;
     private readonly HotTenantDetector _hot;
     private readonly AutoThrottleController _autoThrottle;
+    private readonly TenantLimitPolicy _limits;
     private readonly LocalRateLimiters _local;
-    private readonly GatewayMetrics _metrics;
+    private readonly ThrottlingMetrics _metrics;
     private readonly TimeProvider _time;
     private ITimer? _timer;
 
     /// <summary>Creates the monitor.</summary>
-    public ThrottlingMonitor(IGatewaySettings settings, HotTenantDetector hot, AutoThrottleController autoThrottle, LocalRateLimiters local,
-        GatewayMetrics metrics, TimeProvider time)
+    public ThrottlingMonitor(IGatewaySettings settings, HotTenantDetector hot, AutoThrottleController autoThrottle, TenantLimitPolicy limits,
+        LocalRateLimiters local, ThrottlingMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hot);
         ArgumentNullException.ThrowIfNull(autoThrottle);
+        ArgumentNullException.ThrowIfNull(limits);
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(time);
         _settings = settings;
         _hot = hot;
         _autoThrottle = autoThrottle;
+        _limits = limits;
         _local = local;
         _metrics = metrics;
         _time = time;
@@ -70,7 +73,6 @@ public sealed class ThrottlingMonitor : IHostedService, IDisposable
 
     private void Publish(GatewaySettings settings)
     {
-        var factor = settings.Options.Fairness.AutoThrottleFactor;
         foreach (var tenantId in settings.Table.TenantIds)
         {
             if (!settings.Table.TryResolve(tenantId, out var tenant))
@@ -79,9 +81,8 @@ public sealed class ThrottlingMonitor : IHostedService, IDisposable
             }
 
             var hot = _hot.Get(tenantId);
-            var throttled = _autoThrottle.IsThrottled(tenantId);
-            var limit = tenant.Tier.MaxQps * (throttled ? factor : 1);
-            _metrics.SetThrottleState(tenantId, tenant.Tier.Name, new TenantThrottleState(limit, hot.Utilization, hot.Hot, throttled));
+            var limit = _limits.For(tenantId, tenant.Tier, settings);
+            _metrics.SetState(tenantId, tenant.Tier.Name, new TenantThrottleState(limit.Rate, hot.Utilization, hot.Hot, limit.AutoThrottled));
         }
     }
 

@@ -1,8 +1,8 @@
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Transforms.Timeouts;
 
@@ -16,7 +16,7 @@ namespace Gateway.Transforms.Timeouts;
 /// For <c>text/event-stream</c> answers the deadline covers the time to the response headers only:
 /// a stream that has started is governed by the cluster's activity timeout instead.
 /// </remarks>
-public sealed partial class TierDeadlineStage
+internal sealed partial class TierDeadlineStage
 {
     private readonly TimeProvider _time;
     private readonly ILogger<TierDeadlineStage> _logger;
@@ -31,17 +31,16 @@ public sealed partial class TierDeadlineStage
     }
 
     /// <summary>Runs the stage.</summary>
-    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();
-        var tier = request.Tier ?? throw new InvalidOperationException("The deadline stage must run after tenant resolution.");
+        _ = request.Tier ?? throw new InvalidOperationException("The deadline stage must run after tenant resolution.");
         var remaining = request.Remaining(_time);
-        if (remaining <= TimeSpan.Zero)
-        {
-            await TimedOutAsync(context, request);
-            return;
-        }
+        return remaining <= TimeSpan.Zero ? TimedOutAsync(context, request) : WithinDeadlineAsync(context, request, remaining, next);
+    }
 
+    private async Task WithinDeadlineAsync(HttpContext context, GatewayRequest request, TimeSpan remaining, RequestDelegate next)
+    {
         using var deadline = new CancellationTokenSource(remaining, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.ClientAborted, deadline.Token);
         context.RequestAborted = linked.Token;
@@ -63,13 +62,13 @@ public sealed partial class TierDeadlineStage
             return Task.CompletedTask;
         }, (context.Response, deadline));
 
-        var completed = false;
+        var cutShort = true;
         try
         {
-            await next();
+            await next(context);
 
-            // YARP reports a body cut short by the deadline through the error feature rather than an exception.
-            completed = context.Features.Get<IForwarderErrorFeature>() is null;
+            // YARP reports a body cut short by the deadline through its error feature rather than an exception.
+            cutShort = ForwardingErrors.Failed(context);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested)
         {
@@ -80,25 +79,13 @@ public sealed partial class TierDeadlineStage
             context.RequestAborted = request.ClientAborted;
         }
 
-        if (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested && request.Outcome != RequestOutcome.CacheHit)
+        // A response written in full just as the deadline passed is kept (the SLA metric counts it as over budget), and so
+        // is one a stage completed itself; one cut short is answered with 504, or the connection aborted when headers are
+        // already out. Upstream failures within the deadline are the edge's to answer.
+        if (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested && !request.ResponseCompleted
+            && (cutShort || !context.Response.HasStarted))
         {
-            // A response written in full just as the deadline passed is kept (the SLA metric counts it as over
-            // budget); one cut short is answered with 504, or the connection aborted when headers are already out.
-            if (!completed || !context.Response.HasStarted)
-            {
-                await TimedOutAsync(context, request);
-                return;
-            }
-        }
-
-        if (context.Features.Get<IForwarderErrorFeature>() is { } failure && !context.Response.HasStarted
-            && !request.ClientAborted.IsCancellationRequested)
-        {
-            // YARP sets a bare 502/504 status; give the client the same problem body as every other error.
-            request.Outcome = RequestOutcome.UpstreamError;
-            LogUpstreamFailed(_logger, request.TenantId!, failure.Error.ToString());
-            await ProblemWriter.WriteAsync(context, ProblemKind.UpstreamError,
-                $"The upstream could not answer ({failure.Error}).", request.TenantId, tier.Name);
+            await TimedOutAsync(context, request);
         }
     }
 
@@ -119,9 +106,6 @@ public sealed partial class TierDeadlineStage
 
     private static bool IsEventStream(string? contentType) =>
         contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
-
-    [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Upstream failure for tenant {TenantId}: {Error}")]
-    private static partial void LogUpstreamFailed(ILogger logger, string tenantId, string error);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Tier timeout: tenant {TenantId} ({Tier}) exceeded its {BudgetMs} ms budget")]
     private static partial void LogTimedOut(ILogger logger, string tenantId, string tier, long budgetMs);

@@ -1,4 +1,4 @@
-using Gateway.Transforms.Caching;
+using Gateway.Transforms.Caching.Stores;
 
 namespace Gateway.IntegrationTests.Caching;
 
@@ -13,7 +13,7 @@ public abstract class CacheStoreContractTests
     private static readonly TimeSpan Meta = TimeSpan.FromMinutes(20);
 
     /// <summary>The store under test.</summary>
-    protected abstract ITenantCacheStore Store { get; }
+    private protected abstract ITenantCacheStore Store { get; }
 
     /// <summary>A lifetime short enough to wait out in a test.</summary>
     protected abstract TimeSpan ShortTtl { get; }
@@ -334,6 +334,6 @@ public abstract class CacheStoreContractTests
     }
 
     /// <summary>A write request with the suite's defaults.</summary>
-    protected static CacheWriteRequest Write(string tenant, string seed, long generation, byte[] value, TimeSpan ttl, long limit = long.MaxValue) =>
+    private protected static CacheWriteRequest Write(string tenant, string seed, long generation, byte[] value, TimeSpan ttl, long limit = long.MaxValue) =>
         new(tenant, CacheTestSupport.Hash(seed), generation, value, ttl, limit, Meta);
 }

@@ -3,9 +3,9 @@ using System.Text;
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Config.Settings;
-using Gateway.Transforms.Caching;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Caching.Serialization;
+using Gateway.Transforms.Caching.Stores.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.IntegrationTests.Caching;
@@ -41,9 +41,9 @@ internal static class CacheTestSupport
         return new FixedSettings(settings!);
     }
 
-    /// <summary>Metrics on a private meter factory.</summary>
-    public static GatewayMetrics Metrics(IGatewaySettings settings) =>
-        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), settings);
+    /// <summary>Redis metrics on a private meter factory.</summary>
+    public static RedisMetrics Metrics() =>
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     /// <summary>A started connection and a store over it; dispose both.</summary>
     public static async Task<(RedisConnection Connection, RedisGuard Guard, RedisCacheStore Store)> StartRedisStoreAsync(string configuration, TimeProvider? time = null)
@@ -51,7 +51,7 @@ internal static class CacheTestSupport
         var settings = Settings(configuration);
         var connection = new RedisConnection(settings, NullLogger<RedisConnection>.Instance);
         await connection.StartAsync(CancellationToken.None);
-        var guard = new RedisGuard(connection, settings, Metrics(settings), time ?? TimeProvider.System, NullLogger<RedisGuard>.Instance);
+        var guard = new RedisGuard(connection, settings, Metrics(), time ?? TimeProvider.System, NullLogger<RedisGuard>.Instance);
         var store = new RedisCacheStore(guard, time ?? TimeProvider.System, NullLogger<RedisCacheStore>.Instance);
         return (connection, guard, store);
     }

@@ -1,4 +1,5 @@
-using Gateway.Transforms.Caching;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Caching.Stores.Embedded;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.IntegrationTests.Caching;
@@ -11,7 +12,7 @@ public sealed class EmbeddedCacheStoreContractTests : CacheStoreContractTests, I
 
     public EmbeddedCacheStoreContractTests() => _store = new EmbeddedCacheStore(_time);
 
-    protected override ITenantCacheStore Store => _store;
+    private protected override ITenantCacheStore Store => _store;
 
     protected override TimeSpan ShortTtl => TimeSpan.FromSeconds(30);
 

@@ -1,5 +1,6 @@
-using Gateway.Transforms.Caching;
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Caching.Stores.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -21,7 +22,7 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         _output = output;
     }
 
-    protected override ITenantCacheStore Store => _store!;
+    private protected override ITenantCacheStore Store => _store!;
 
     protected override TimeSpan ShortTtl => TimeSpan.FromMilliseconds(300);
 
@@ -100,7 +101,7 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         var (connection, _, other) = await CacheTestSupport.StartRedisStoreAsync(_redis.ConnectionString);
         await using var _ = connection;
         using var __ = other;
-        other.EnsureSubscribed();
+        other.Start();
         Assert.True(await Poll.UntilAsync(() => other.IsSubscribed, TimeSpan.FromSeconds(5)));
         var tenant = CacheTestSupport.UniqueTenant();
         await Store.SetAsync(Write(tenant, "k", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);

@@ -148,7 +148,7 @@ public sealed class ClusterCacheTests(RedisClusterFixture cluster, ITestOutputHe
             Assert.Contains(admitted, a => a.Cache == "HIT");
 
             // The limiter state really lives on that master: a node-local EXISTS finds it there.
-            Assert.Equal(1L, await RespClient.SendAsync(masters[t], "EXISTS", Gateway.Transforms.Redis.RedisKeys.RateLimit(tenants[t])));
+            Assert.Equal(1L, await RespClient.SendAsync(masters[t], "EXISTS", Gateway.Transforms.Infrastructure.Redis.RedisKeys.RateLimit(tenants[t])));
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.IntegrationTests.Throttling;
-using Gateway.Transforms.Caching;
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Caching.Stores.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests.Cluster;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Gateway.Config.Reload;
 using Gateway.IntegrationTests.Throttling;
 using Gateway.Transforms.Fairness;
-using Gateway.Transforms.Throttling;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Gateway.Transforms.Problems;
+using Gateway.Transforms.Infrastructure.Problems;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
-using Gateway.Transforms.Diagnostics;
+using Gateway.Transforms.Infrastructure.Diagnostics;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 

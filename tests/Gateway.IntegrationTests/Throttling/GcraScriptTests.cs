@@ -1,4 +1,4 @@
-using Gateway.Transforms.Redis;
+using Gateway.Transforms.Infrastructure.Redis;
 using Gateway.Transforms.Throttling;
 using StackExchange.Redis;
 

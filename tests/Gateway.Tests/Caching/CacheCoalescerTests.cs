@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Transforms.Caching;
+using Gateway.Transforms.Caching.Serialization;
 
 namespace Gateway.Tests.Caching;
 

@@ -143,14 +143,14 @@ public sealed class CacheabilityPolicyTests
     }
 
     [Theory]
-    [InlineData(null, null, ClientCacheDirective.None)]
-    [InlineData("max-age=60", null, ClientCacheDirective.None)]
-    [InlineData("no-cache", null, ClientCacheDirective.NoCache)]
-    [InlineData("max-age=0", null, ClientCacheDirective.NoCache)]
-    [InlineData(null, "no-cache", ClientCacheDirective.NoCache)]
-    [InlineData("no-store", null, ClientCacheDirective.NoStore)]
-    [InlineData("no-cache, no-store", null, ClientCacheDirective.NoStore)]
-    public void ReadClientDirective_RequestHeaders_Classified(string? cacheControl, string? pragma, ClientCacheDirective expected)
+    [InlineData(null, null, nameof(ClientCacheDirective.None))]
+    [InlineData("max-age=60", null, nameof(ClientCacheDirective.None))]
+    [InlineData("no-cache", null, nameof(ClientCacheDirective.NoCache))]
+    [InlineData("max-age=0", null, nameof(ClientCacheDirective.NoCache))]
+    [InlineData(null, "no-cache", nameof(ClientCacheDirective.NoCache))]
+    [InlineData("no-store", null, nameof(ClientCacheDirective.NoStore))]
+    [InlineData("no-cache, no-store", null, nameof(ClientCacheDirective.NoStore))]
+    public void ReadClientDirective_RequestHeaders_Classified(string? cacheControl, string? pragma, string expected)
     {
         // Arrange
         IHeaderDictionary headers = new HeaderDictionary();
@@ -165,7 +165,7 @@ public sealed class CacheabilityPolicyTests
         }
 
         // Act / Assert
-        Assert.Equal(expected, CacheabilityPolicy.ReadClientDirective(headers));
+        Assert.Equal(expected, CacheabilityPolicy.ReadClientDirective(headers).ToString());
     }
 
     [Theory]

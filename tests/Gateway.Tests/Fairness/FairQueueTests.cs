@@ -1,6 +1,6 @@
 using Gateway.Config.Options;
 using Gateway.Config.Tiers;
-using Gateway.Tests.Throttling;
+using Gateway.Tests.Support;
 using Gateway.Transforms.Fairness;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,7 +12,7 @@ public sealed class FairQueueTests
 
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingObserver _observer = new();
-    private readonly ThrottlingTestSettings _settings = new();
+    private readonly TestGatewaySettings _settings = new();
 
     [Fact]
     public void TryEnter_BelowCapacity_GrantsAtOnce()
@@ -21,13 +21,13 @@ public sealed class FairQueueTests
         var queue = CreateQueue();
 
         // Act
-        var admissions = Enumerable.Range(0, 3).Select(_ => Enter(queue, ThrottlingTestSettings.Gold, Options(capacity: 3))).ToList();
+        var admissions = Enumerable.Range(0, 3).Select(_ => Enter(queue, TestGatewaySettings.Gold, Options(capacity: 3))).ToList();
 
         // Assert
-        Assert.All(admissions, a => Assert.Equal(AdmissionStatus.Granted, a.Status));
+        Assert.All(admissions, a => Assert.Equal(QueueEntryStatus.Granted, a.Status));
         Assert.Equal(3, queue.InFlight);
         Assert.Equal(0, queue.Queued);
-        Assert.Equal(3, _observer.InFlight[ThrottlingTestSettings.Gold]);
+        Assert.Equal(3, _observer.InFlight[TestGatewaySettings.Gold]);
     }
 
     [Fact]
@@ -35,15 +35,15 @@ public sealed class FairQueueTests
     {
         // Arrange
         var queue = CreateQueue();
-        var first = Enter(queue, ThrottlingTestSettings.Gold, Options(capacity: 1));
+        var first = Enter(queue, TestGatewaySettings.Gold, Options(capacity: 1));
 
         // Act
-        var second = Enter(queue, ThrottlingTestSettings.Gold, Options(capacity: 1));
+        var second = Enter(queue, TestGatewaySettings.Gold, Options(capacity: 1));
         var queuedBeforeRelease = second.Waiter!.Completion.IsCompleted;
         queue.Release(first.Lane, TimeSpan.FromMilliseconds(10));
 
         // Assert
-        Assert.Equal(AdmissionStatus.Queued, second.Status);
+        Assert.Equal(QueueEntryStatus.Queued, second.Status);
         Assert.False(queuedBeforeRelease);
         Assert.Equal(QueueResult.Granted, await second.Waiter.Completion);
         Assert.Equal(1, queue.InFlight);
@@ -57,8 +57,8 @@ public sealed class FairQueueTests
         _settings.Reload(o => o.Tenants["tenant-b"] = new TenantOptions { Tier = "silver" });
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        var holder = Enter(queue, ThrottlingTestSettings.Silver, options);
-        var waiting = Enumerable.Range(0, 10).Select(_ => ("A", Enter(queue, ThrottlingTestSettings.Silver, options)))
+        var holder = Enter(queue, TestGatewaySettings.Silver, options);
+        var waiting = Enumerable.Range(0, 10).Select(_ => ("A", Enter(queue, TestGatewaySettings.Silver, options)))
             .Concat(Enumerable.Range(0, 2).Select(_ => ("B", Enter(queue, "tenant-b", options))))
             .ToList();
 
@@ -75,9 +75,9 @@ public sealed class FairQueueTests
         // Arrange: one slot held by platinum; gold (weight 2) and silver (weight 1) each queue 12.
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        var holder = Enter(queue, ThrottlingTestSettings.Platinum, options);
-        var waiting = Enumerable.Range(0, 12).Select(_ => ("G", Enter(queue, ThrottlingTestSettings.Gold, options)))
-            .Concat(Enumerable.Range(0, 12).Select(_ => ("S", Enter(queue, ThrottlingTestSettings.Silver, options))))
+        var holder = Enter(queue, TestGatewaySettings.Platinum, options);
+        var waiting = Enumerable.Range(0, 12).Select(_ => ("G", Enter(queue, TestGatewaySettings.Gold, options)))
+            .Concat(Enumerable.Range(0, 12).Select(_ => ("S", Enter(queue, TestGatewaySettings.Silver, options))))
             .ToList();
 
         // Act
@@ -94,9 +94,9 @@ public sealed class FairQueueTests
         // Arrange: platinum (weight 4) against silver (weight 1), both backlogged.
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        var holder = Enter(queue, ThrottlingTestSettings.Gold, options);
-        var waiting = Enumerable.Range(0, 20).Select(_ => ("S", Enter(queue, ThrottlingTestSettings.Silver, options)))
-            .Concat(Enumerable.Range(0, 20).Select(_ => ("P", Enter(queue, ThrottlingTestSettings.Platinum, options))))
+        var holder = Enter(queue, TestGatewaySettings.Gold, options);
+        var waiting = Enumerable.Range(0, 20).Select(_ => ("S", Enter(queue, TestGatewaySettings.Silver, options)))
+            .Concat(Enumerable.Range(0, 20).Select(_ => ("P", Enter(queue, TestGatewaySettings.Platinum, options))))
             .ToList();
 
         // Act
@@ -113,18 +113,18 @@ public sealed class FairQueueTests
         // Arrange
         var queue = CreateQueue();
         var options = Options(capacity: 1, maxQueue: 2);
-        Enter(queue, ThrottlingTestSettings.Gold, options);
-        Enter(queue, ThrottlingTestSettings.Gold, options);
-        Enter(queue, ThrottlingTestSettings.Gold, options);
+        Enter(queue, TestGatewaySettings.Gold, options);
+        Enter(queue, TestGatewaySettings.Gold, options);
+        Enter(queue, TestGatewaySettings.Gold, options);
 
         // Act
-        var third = Enter(queue, ThrottlingTestSettings.Gold, options);
-        var otherTenant = Enter(queue, ThrottlingTestSettings.Silver, options);
+        var third = Enter(queue, TestGatewaySettings.Gold, options);
+        var otherTenant = Enter(queue, TestGatewaySettings.Silver, options);
 
         // Assert: the full lane is the flooding tenant's alone.
-        Assert.Equal(AdmissionStatus.Shed, third.Status);
+        Assert.Equal(QueueEntryStatus.Shed, third.Status);
         Assert.Equal(ShedReason.QueueFull, third.Reason);
-        Assert.Equal(AdmissionStatus.Queued, otherTenant.Status);
+        Assert.Equal(QueueEntryStatus.Queued, otherTenant.Status);
     }
 
     [Fact]
@@ -133,18 +133,18 @@ public sealed class FairQueueTests
         // Arrange: service time 100 ms (one sample), one slot busy.
         var queue = CreateQueue();
         var options = Options(capacity: 1, shedMarginMs: 10);
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
-        Enter(queue, ThrottlingTestSettings.Gold, options);
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
+        Enter(queue, TestGatewaySettings.Gold, options);
 
         // Act: wait ≈ 100 ms for the slot + 100 ms service = 200 ms.
-        var tooLate = queue.TryEnter(ThrottlingTestSettings.Gold, ThrottlingTestSettings.Gold, _settings.TierOf(ThrottlingTestSettings.Gold), options, TimeSpan.FromMilliseconds(205));
-        var inTime = queue.TryEnter(ThrottlingTestSettings.Gold, ThrottlingTestSettings.Gold, _settings.TierOf(ThrottlingTestSettings.Gold), options, TimeSpan.FromMilliseconds(500));
+        var tooLate = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, _settings.TierOf(TestGatewaySettings.Gold), options, TimeSpan.FromMilliseconds(205));
+        var inTime = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, _settings.TierOf(TestGatewaySettings.Gold), options, TimeSpan.FromMilliseconds(500));
 
         // Assert
-        Assert.Equal(AdmissionStatus.Shed, tooLate.Status);
+        Assert.Equal(QueueEntryStatus.Shed, tooLate.Status);
         Assert.Equal(ShedReason.Deadline, tooLate.Reason);
         Assert.Equal(TimeSpan.FromMilliseconds(100), tooLate.EstimatedWait);
-        Assert.Equal(AdmissionStatus.Queued, inTime.Status);
+        Assert.Equal(QueueEntryStatus.Queued, inTime.Status);
         Assert.Equal(TimeSpan.FromMilliseconds(500 - 10 - 100), inTime.ShedAfter);
     }
 
@@ -154,18 +154,18 @@ public sealed class FairQueueTests
         // Arrange: 100 ms service, one slot; silver has 20 queued. A gold newcomer is tagged after about one of them.
         var queue = CreateQueue();
         var options = Options(capacity: 1, shedMarginMs: 0);
-        queue.Release(Enter(queue, ThrottlingTestSettings.Silver, options).Lane, TimeSpan.FromMilliseconds(100));
-        Enter(queue, ThrottlingTestSettings.Silver, options);
+        queue.Release(Enter(queue, TestGatewaySettings.Silver, options).Lane, TimeSpan.FromMilliseconds(100));
+        Enter(queue, TestGatewaySettings.Silver, options);
         for (var i = 0; i < 20; i++)
         {
-            Enter(queue, ThrottlingTestSettings.Silver, options);
+            Enter(queue, TestGatewaySettings.Silver, options);
         }
 
         // Act
-        var gold = Enter(queue, ThrottlingTestSettings.Gold, options);
+        var gold = Enter(queue, TestGatewaySettings.Gold, options);
 
         // Assert: gold's tag (0.5) is below silver's head (1), so it waits for one slot only: 100 ms, not 2.1 s.
-        Assert.Equal(AdmissionStatus.Queued, gold.Status);
+        Assert.Equal(QueueEntryStatus.Queued, gold.Status);
         Assert.InRange(gold.EstimatedWait.TotalMilliseconds, 100, 200);
     }
 
@@ -175,9 +175,9 @@ public sealed class FairQueueTests
         // Arrange
         var queue = CreateQueue();
         var options = Options(capacity: 1, shedMarginMs: 10);
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
-        var holder = Enter(queue, ThrottlingTestSettings.Gold, options);
-        var waiting = queue.TryEnter(ThrottlingTestSettings.Gold, ThrottlingTestSettings.Gold, _settings.TierOf(ThrottlingTestSettings.Gold), options, TimeSpan.FromMilliseconds(500));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
+        var holder = Enter(queue, TestGatewaySettings.Gold, options);
+        var waiting = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, _settings.TierOf(TestGatewaySettings.Gold), options, TimeSpan.FromMilliseconds(500));
         waiting.Waiter!.Arm(waiting.ShedAfter, _time, CancellationToken.None);
 
         // Act / Assert: nothing before deadline − margin − service (390 ms), shed at it.
@@ -199,8 +199,8 @@ public sealed class FairQueueTests
         // Arrange
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        var holder = Enter(queue, ThrottlingTestSettings.Gold, options);
-        var waiting = Enter(queue, ThrottlingTestSettings.Silver, options);
+        var holder = Enter(queue, TestGatewaySettings.Gold, options);
+        var waiting = Enter(queue, TestGatewaySettings.Silver, options);
         using var cancellation = new CancellationTokenSource();
         waiting.Waiter!.Arm(Timeout.InfiniteTimeSpan, _time, cancellation.Token);
 
@@ -210,7 +210,7 @@ public sealed class FairQueueTests
         // Assert
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.Waiter.Completion);
         Assert.Equal(0, queue.Queued);
-        Assert.Equal(0, _observer.Queued[ThrottlingTestSettings.Silver]);
+        Assert.Equal(0, _observer.Queued[TestGatewaySettings.Silver]);
         queue.Release(holder.Lane, TimeSpan.FromMilliseconds(1));
         Assert.Equal(0, queue.InFlight);
     }
@@ -223,18 +223,18 @@ public sealed class FairQueueTests
         var options = Options(capacity: 4);
         for (var i = 0; i < 6; i++)
         {
-            Enter(queue, ThrottlingTestSettings.Gold, options);
+            Enter(queue, TestGatewaySettings.Gold, options);
         }
 
         var beforeOthersWait = _observer.Offenses.Count;
 
         // Act
-        Enter(queue, ThrottlingTestSettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
 
         // Assert: no offence while gold was alone; one as soon as silver waits.
         Assert.Equal(0, beforeOthersWait);
         var offense = Assert.Single(_observer.Offenses);
-        Assert.Equal((ThrottlingTestSettings.Gold, 4, 4), offense);
+        Assert.Equal((TestGatewaySettings.Gold, 4, 4), offense);
     }
 
     [Fact]
@@ -245,14 +245,14 @@ public sealed class FairQueueTests
         var options = Options(capacity: 4);
         for (var i = 0; i < 3; i++)
         {
-            Enter(queue, ThrottlingTestSettings.Gold, options);
+            Enter(queue, TestGatewaySettings.Gold, options);
         }
 
-        Enter(queue, ThrottlingTestSettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
 
         // Act: silver queues more.
-        Enter(queue, ThrottlingTestSettings.Silver, options);
-        Enter(queue, ThrottlingTestSettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
 
         // Assert
         Assert.Empty(_observer.Offenses);
@@ -264,23 +264,23 @@ public sealed class FairQueueTests
         // Arrange: capacity 2 (share threshold 1 slot); silver holds one slot, gold the other and has a backlog.
         var queue = CreateQueue();
         var options = Options(capacity: 2);
-        var silver = Enter(queue, ThrottlingTestSettings.Silver, options);
-        Enter(queue, ThrottlingTestSettings.Gold, options);
+        var silver = Enter(queue, TestGatewaySettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Gold, options);
         for (var i = 0; i < 4; i++)
         {
-            Enter(queue, ThrottlingTestSettings.Gold, options);
+            Enter(queue, TestGatewaySettings.Gold, options);
         }
 
-        Enter(queue, ThrottlingTestSettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
         _observer.Offenses.Clear();
 
         // Act: silver's slot frees; gold (weight 2) wins it and now holds both while silver still waits.
         queue.Release(silver.Lane, TimeSpan.FromMilliseconds(10));
 
         // Assert
-        Assert.Equal(2, queue.InFlightFor(ThrottlingTestSettings.Gold));
-        Assert.Equal(1, queue.QueuedFor(ThrottlingTestSettings.Silver));
-        Assert.Contains((ThrottlingTestSettings.Gold, 2, 2), _observer.Offenses);
+        Assert.Equal(2, queue.InFlightFor(TestGatewaySettings.Gold));
+        Assert.Equal(1, queue.QueuedFor(TestGatewaySettings.Silver));
+        Assert.Contains((TestGatewaySettings.Gold, 2, 2), _observer.Offenses);
     }
 
     [Fact]
@@ -291,8 +291,8 @@ public sealed class FairQueueTests
         var options = Options(capacity: 2);
 
         // Act
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(200));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(200));
 
         // Assert: 100 + 0.2 × (200 − 100).
         Assert.Equal(120, queue.ServiceTime.TotalMilliseconds, precision: 6);
@@ -304,10 +304,10 @@ public sealed class FairQueueTests
         // Arrange: a steady 100 ms upstream.
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(100));
 
         // Act: one request spanned a two-second stall.
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromSeconds(2));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromSeconds(2));
 
         // Assert: the sample counts as 2 × 100 + 5 = 205 ms: 100 + 0.2 × 105.
         Assert.Equal(121, queue.ServiceTime.TotalMilliseconds, precision: 6);
@@ -319,21 +319,21 @@ public sealed class FairQueueTests
         // Arrange
         var queue = CreateQueue();
         var options = Options(capacity: 1);
-        queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(50));
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(50));
 
         // Act: the upstream now takes 500 ms per request.
         for (var i = 0; i < 20; i++)
         {
-            queue.Release(Enter(queue, ThrottlingTestSettings.Gold, options).Lane, TimeSpan.FromMilliseconds(500));
+            queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Lane, TimeSpan.FromMilliseconds(500));
         }
 
         // Assert
         Assert.InRange(queue.ServiceTime.TotalMilliseconds, 400, 500);
     }
 
-    private static List<string> DrainOneAtATime(FairQueue queue, Admission holder, List<(string Tenant, Admission Admission)> waiting)
+    private static List<string> DrainOneAtATime(FairQueue queue, QueueEntry holder, List<(string Tenant, QueueEntry QueueEntry)> waiting)
     {
-        Assert.All(waiting, w => Assert.Equal(AdmissionStatus.Queued, w.Admission.Status));
+        Assert.All(waiting, w => Assert.Equal(QueueEntryStatus.Queued, w.QueueEntry.Status));
         var served = new HashSet<QueuedRequest>();
         var order = new List<string>();
         var current = holder;
@@ -341,16 +341,16 @@ public sealed class FairQueueTests
         {
             // Each release hands the freed slot to exactly one waiting request.
             queue.Release(current.Lane, TimeSpan.FromMilliseconds(10));
-            var next = Assert.Single(waiting, w => w.Admission.Waiter!.Completion.IsCompleted && !served.Contains(w.Admission.Waiter));
-            served.Add(next.Admission.Waiter!);
+            var next = Assert.Single(waiting, w => w.QueueEntry.Waiter!.Completion.IsCompleted && !served.Contains(w.QueueEntry.Waiter));
+            served.Add(next.QueueEntry.Waiter!);
             order.Add(next.Tenant);
-            current = next.Admission;
+            current = next.QueueEntry;
         }
 
         return order;
     }
 
-    private Admission Enter(FairQueue queue, string tenantId, FairnessOptions options) =>
+    private QueueEntry Enter(FairQueue queue, string tenantId, FairnessOptions options) =>
         queue.TryEnter(tenantId, tenantId, _settings.TierOf(tenantId), options, Ample);
 
     private FairQueue CreateQueue() => new("rag", _time, _observer);

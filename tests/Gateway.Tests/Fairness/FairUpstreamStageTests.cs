@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Gateway.Config.Tiers;
-using Gateway.Tests.Throttling;
+using Gateway.Tests.Support;
 using Gateway.Transforms.Fairness;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Throttling;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -13,12 +13,13 @@ using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Tests.Fairness;
 
-public sealed class FairUpstreamStageTests
+public sealed class FairUpstreamStageTests : IDisposable
 {
+    private readonly TestMeters _meters = new();
     private const string Cluster = "rag";
 
     private readonly FakeTimeProvider _time = new();
-    private readonly ThrottlingTestSettings _settings = new(o =>
+    private readonly TestGatewaySettings _settings = new(o =>
     {
         o.Fairness.MaxInFlight = 1;
         o.Fairness.MaxQueuePerTenant = 1;
@@ -32,7 +33,7 @@ public sealed class FairUpstreamStageTests
 
         // Act
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => throw new InvalidOperationException("upstream blew up")));
+            stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ => throw new InvalidOperationException("upstream blew up")));
 
         // Assert
         Assert.Equal(0, registry.InFlight(Cluster));
@@ -44,11 +45,11 @@ public sealed class FairUpstreamStageTests
         // Arrange
         var (stage, registry) = CreateStage();
         var release = new TaskCompletionSource();
-        var first = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
+        var first = stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ => release.Task);
         var secondRan = false;
 
         // Act
-        var second = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Silver), () =>
+        var second = stage.InvokeAsync(CreateContext(TestGatewaySettings.Silver), _ =>
         {
             secondRan = true;
             return Task.CompletedTask;
@@ -70,13 +71,13 @@ public sealed class FairUpstreamStageTests
         // Arrange: the slot is busy and gold already has its one allowed waiter.
         var (stage, _) = CreateStage();
         var release = new TaskCompletionSource();
-        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
-        var waiting = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => Task.CompletedTask);
-        var context = CreateContext(ThrottlingTestSettings.Gold);
+        var busy = stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ => release.Task);
+        var waiting = stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ => Task.CompletedTask);
+        var context = CreateContext(TestGatewaySettings.Gold);
         var ran = false;
 
         // Act
-        await stage.InvokeAsync(context, () =>
+        await stage.InvokeAsync(context, _ =>
         {
             ran = true;
             return Task.CompletedTask;
@@ -89,9 +90,10 @@ public sealed class FairUpstreamStageTests
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
         Assert.Equal(RequestOutcome.Shed, context.GetGatewayRequest().Outcome);
+        Assert.Equal(ThrottleDecision.None, context.GetGatewayRequest().ThrottleDecision);
         var problem = ReadBody(context);
         Assert.Equal("queue_full", problem.GetProperty("reason").GetString());
-        Assert.Equal(ThrottlingTestSettings.Gold, problem.GetProperty("tenant").GetString());
+        Assert.Equal(TestGatewaySettings.Gold, problem.GetProperty("tenant").GetString());
     }
 
     [Fact]
@@ -105,9 +107,9 @@ public sealed class FairUpstreamStageTests
         });
         var (stage, registry) = CreateStage();
         var release = new TaskCompletionSource();
-        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Silver), () => release.Task);
-        var context = CreateContext(ThrottlingTestSettings.Gold);
-        var waiting = stage.InvokeAsync(context, () => Task.CompletedTask);
+        var busy = stage.InvokeAsync(CreateContext(TestGatewaySettings.Silver), _ => release.Task);
+        var context = CreateContext(TestGatewaySettings.Gold);
+        var waiting = stage.InvokeAsync(context, _ => Task.CompletedTask);
 
         // Act: no service-time sample yet, so it may wait until deadline − margin.
         _time.Advance(TimeSpan.FromMilliseconds(489));
@@ -135,11 +137,11 @@ public sealed class FairUpstreamStageTests
         });
         var (stage, registry) = CreateStage();
         var release = new TaskCompletionSource();
-        var busy = stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () => release.Task);
+        var busy = stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ => release.Task);
         var ran = false;
 
         // Act
-        await stage.InvokeAsync(CreateContext(ThrottlingTestSettings.Gold), () =>
+        await stage.InvokeAsync(CreateContext(TestGatewaySettings.Gold), _ =>
         {
             ran = true;
             return Task.CompletedTask;
@@ -152,9 +154,11 @@ public sealed class FairUpstreamStageTests
         Assert.Equal(0, registry.InFlight(Cluster));
     }
 
+    public void Dispose() => _meters.Dispose();
+
     private (FairUpstreamStage Stage, FairQueueRegistry Registry) CreateStage()
     {
-        var (metrics, _) = _settings.CreateMetrics();
+        var metrics = new FairnessMetrics(_meters.Factory);
         var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
         var registry = new FairQueueRegistry(_time, metrics, autoThrottle);
         return (new FairUpstreamStage(registry, metrics, _time, NullLogger<FairUpstreamStage>.Instance), registry);

@@ -94,7 +94,7 @@ public sealed class TenantTokenValidatorTests
         Assert.True((await validator.ValidateAsync(token)).IsValid);
 
         // Act: the key is rotated by a configuration reload.
-        settings.Publish(o => o.Jwt.SigningKey = "rotated-unit-test-hs256-signing-key-0123456789");
+        settings.Reload(o => o.Jwt.SigningKey = "rotated-unit-test-hs256-signing-key-0123456789");
         var check = await validator.ValidateAsync(token);
 
         // Assert
@@ -112,7 +112,7 @@ public sealed class TenantTokenValidatorTests
         await validator.ValidateAsync(token);
 
         // Act
-        settings.Publish(o => o.Tenants["tenant-a"].Tier = "gold");
+        settings.Reload(o => o.Tenants["tenant-a"].Tier = "gold");
         var check = await validator.ValidateAsync(token);
 
         // Assert

@@ -2,16 +2,18 @@ using Gateway.Transforms.Throttling;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
+using Gateway.Tests.Support;
+
 namespace Gateway.Tests.Throttling;
 
 public sealed class HotTenantDetectorTests
 {
-    private const string Tenant = ThrottlingTestSettings.Silver;
+    private const string Tenant = TestGatewaySettings.Silver;
     private const int WindowSeconds = 5;
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeLogger<HotTenantDetector> _logger = new();
-    private readonly ThrottlingTestSettings _settings = new(o =>
+    private readonly TestGatewaySettings _settings = new(o =>
     {
         o.Tiers["silver"].MaxQps = 10;
         o.Throttling.HotWindowSeconds = WindowSeconds;

@@ -1,4 +1,5 @@
 using Gateway.Config.Tiers;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Gateway.Transforms.Throttling;
 
 namespace Gateway.Tests.Throttling;
@@ -8,39 +9,13 @@ public sealed class RateLimitPolicyTests
     private static readonly Tier Gold = new("gold", TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(30), 500, 50, 1, 2);
 
     [Fact]
-    public void For_NoAutoThrottle_UsesTierRateAndBurst()
+    public void From_EffectiveLimit_AdmitsAtItsRateAndBurst()
     {
         // Act
-        var policy = RateLimitPolicy.For(Gold, 1);
+        var policy = RateLimitPolicy.From(EffectiveLimit.Of(Gold, 0.5, autoThrottled: true));
 
         // Assert
-        Assert.Equal(500, policy.Rate);
-        Assert.Equal(50, policy.Burst);
-    }
-
-    [Fact]
-    public void For_AutoThrottleFactor_ScalesRateAndBurst()
-    {
-        // Act
-        var policy = RateLimitPolicy.For(Gold, 0.5);
-
-        // Assert
-        Assert.Equal(250, policy.Rate);
-        Assert.Equal(25, policy.Burst);
-    }
-
-    [Fact]
-    public void For_TinyBurstScaledDown_KeepsOneToken()
-    {
-        // Arrange
-        var tiny = Gold with { MaxQps = 3, Burst = 1 };
-
-        // Act
-        var policy = RateLimitPolicy.For(tiny, 0.25);
-
-        // Assert
-        Assert.Equal(0.75, policy.Rate);
-        Assert.Equal(1, policy.Burst);
+        Assert.Equal(new RateLimitPolicy(250, 25), policy);
     }
 
     [Fact]

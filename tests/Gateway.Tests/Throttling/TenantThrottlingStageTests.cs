@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Gateway.Config.Tiers;
-using Gateway.Transforms.Diagnostics;
-using Gateway.Transforms.Pipeline;
-using Gateway.Transforms.Redis;
+using Gateway.Tests.Support;
+using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Redis;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Gateway.Transforms.Throttling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -11,12 +12,14 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Throttling;
 
-public sealed class TenantThrottlingStageTests
+public sealed class TenantThrottlingStageTests : IDisposable
 {
-    private const string Tenant = ThrottlingTestSettings.Silver;
+    private readonly TestMeters _meters = new();
+
+    private const string Tenant = TestGatewaySettings.Silver;
 
     private readonly FakeTimeProvider _time = new();
-    private readonly ThrottlingTestSettings _settings = new(o =>
+    private readonly TestGatewaySettings _settings = new(o =>
     {
         // One request a second after a burst of two: a tight test loop cannot earn another token.
         o.Tiers["silver"].MaxQps = 1;
@@ -27,12 +30,12 @@ public sealed class TenantThrottlingStageTests
     public async Task InvokeAsync_WithinBurst_CallsNextAndSetsRateLimitHeaders()
     {
         // Arrange
-        var (stage, _, _) = CreateStage();
+        var (stage, _) = CreateStage();
         var context = CreateContext();
         var called = false;
 
         // Act
-        await stage.InvokeAsync(context, () =>
+        await stage.InvokeAsync(context, _ =>
         {
             called = true;
             return Task.CompletedTask;
@@ -42,7 +45,7 @@ public sealed class TenantThrottlingStageTests
         Assert.True(called);
         Assert.Equal("\"silver\";q=1;w=1", context.Response.Headers["RateLimit-Policy"].ToString());
         Assert.Equal("\"silver\";r=1;t=1", context.Response.Headers["RateLimit"].ToString());
-        Assert.Equal("admitted", context.GetGatewayRequest().ThrottleDecision);
+        Assert.Equal(ThrottleDecision.Admitted, context.GetGatewayRequest().ThrottleDecision);
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
     }
 
@@ -50,15 +53,14 @@ public sealed class TenantThrottlingStageTests
     public async Task InvokeAsync_OverLimit_Answers429WithConsistentHeadersAndSkipsNext()
     {
         // Arrange
-        var (stage, factory, _) = CreateStage();
-        using var rejections = new MetricCollector<long>(factory, GatewayMetrics.MeterName, "gateway.throttle.rejections");
-        await stage.InvokeAsync(CreateContext(), () => Task.CompletedTask);
-        await stage.InvokeAsync(CreateContext(), () => Task.CompletedTask);
+        var (stage, _) = CreateStage();
+        await stage.InvokeAsync(CreateContext(), _ => Task.CompletedTask);
+        await stage.InvokeAsync(CreateContext(), _ => Task.CompletedTask);
         var context = CreateContext();
         var called = false;
 
         // Act
-        await stage.InvokeAsync(context, () =>
+        await stage.InvokeAsync(context, _ =>
         {
             called = true;
             return Task.CompletedTask;
@@ -76,8 +78,7 @@ public sealed class TenantThrottlingStageTests
         Assert.Equal("silver", problem.GetProperty("tier").GetString());
         Assert.Equal(1, problem.GetProperty("limit_qps").GetDouble());
         Assert.Equal("rate_limit", problem.GetProperty("reason").GetString());
-        var measurement = Assert.Single(rejections.GetMeasurementSnapshot());
-        Assert.Equal("rate_limit", measurement.Tags["reason"]);
+        Assert.Equal(ThrottleDecision.RateLimit, context.GetGatewayRequest().ThrottleDecision);
     }
 
     [Fact]
@@ -90,20 +91,20 @@ public sealed class TenantThrottlingStageTests
             o.Tiers["silver"].Burst = 4;
             o.Fairness.AutoThrottleFactor = 0.5;
         });
-        var (stage, _, autoThrottle) = CreateStage();
+        var (stage, autoThrottle) = CreateStage();
         autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), 4, 4);
         var contexts = Enumerable.Range(0, 3).Select(_ => CreateContext()).ToList();
 
         // Act
         foreach (var context in contexts)
         {
-            await stage.InvokeAsync(context, () => Task.CompletedTask);
+            await stage.InvokeAsync(context, _ => Task.CompletedTask);
         }
 
         // Assert: burst 4 × 0.5 = 2 admitted, the third refused under the throttle.
         Assert.Equal([200, 200, 429], contexts.Select(c => c.Response.StatusCode));
         Assert.Equal("\"silver\";q=2;w=1", contexts[0].Response.Headers["RateLimit-Policy"].ToString());
-        Assert.Equal("auto_throttle", contexts[2].GetGatewayRequest().ThrottleDecision);
+        Assert.Equal(ThrottleDecision.AutoThrottle, contexts[2].GetGatewayRequest().ThrottleDecision);
         Assert.Equal("auto_throttle", ReadBody(contexts[2]).GetProperty("reason").GetString());
     }
 
@@ -117,13 +118,13 @@ public sealed class TenantThrottlingStageTests
             o.Tiers["silver"].Burst = 1;
             o.Throttling.Enabled = false;
         });
-        var (stage, _, _) = CreateStage();
+        var (stage, _) = CreateStage();
         var calls = 0;
 
         // Act
         for (var i = 0; i < 5; i++)
         {
-            await stage.InvokeAsync(CreateContext(), () =>
+            await stage.InvokeAsync(CreateContext(), _ =>
             {
                 calls++;
                 return Task.CompletedTask;
@@ -134,16 +135,17 @@ public sealed class TenantThrottlingStageTests
         Assert.Equal(5, calls);
     }
 
-    private (TenantThrottlingStage Stage, System.Diagnostics.Metrics.IMeterFactory Factory, AutoThrottleController AutoThrottle) CreateStage()
-    {
-        var (metrics, factory) = _settings.CreateMetrics();
+    public void Dispose() => _meters.Dispose();
 
+    private (TenantThrottlingStage Stage, AutoThrottleController AutoThrottle) CreateStage()
+    {
         // No Redis configured: the embedded single-node limiter decides.
-        var guard = new RedisGuard(new RedisConnection(_settings, NullLogger<RedisConnection>.Instance), _settings, metrics, _time, NullLogger<RedisGuard>.Instance);
-        var limiter = new TenantRateLimiter(new SharedRateLimiter(guard, _time), new LocalRateLimiters(), metrics);
+        var guard = new RedisGuard(new RedisConnection(_settings, NullLogger<RedisConnection>.Instance), _settings, new RedisMetrics(_meters.Factory), _time,
+            NullLogger<RedisGuard>.Instance);
+        var limiter = new TenantRateLimiter(new SharedRateLimiter(guard, _time), new LocalRateLimiters(), new ThrottlingMetrics(_meters.Factory));
         var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
         var hot = new HotTenantDetector(_settings, _time, NullLogger<HotTenantDetector>.Instance);
-        return (new TenantThrottlingStage(limiter, hot, autoThrottle, metrics), factory, autoThrottle);
+        return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle)), autoThrottle);
     }
 
     private DefaultHttpContext CreateContext()

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gateway.Tests.Support;
-using Gateway.Transforms.Pipeline;
+using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Timeouts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,7 +23,7 @@ public sealed class TierDeadlineStageTests
     {
         // Arrange
         var (context, _) = Arrive("tenant-a");
-        var invocation = _stage.InvokeAsync(context, () => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var invocation = _stage.InvokeAsync(context, _ => Task.Delay(Timeout.Infinite, context.RequestAborted));
 
         // Act
         _time.Advance(TimeSpan.FromMilliseconds(199));
@@ -47,7 +47,7 @@ public sealed class TierDeadlineStageTests
         // Arrange: the request arrived 150 ms ago (authentication, queueing); gold has 500 ms in all.
         var (context, request) = Arrive("tenant-b");
         _time.Advance(TimeSpan.FromMilliseconds(150));
-        var invocation = _stage.InvokeAsync(context, () => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        var invocation = _stage.InvokeAsync(context, _ => Task.Delay(Timeout.Infinite, context.RequestAborted));
 
         // Act
         _time.Advance(TimeSpan.FromMilliseconds(349));
@@ -70,7 +70,7 @@ public sealed class TierDeadlineStageTests
         var nextCalled = false;
 
         // Act
-        await _stage.InvokeAsync(context, () =>
+        await _stage.InvokeAsync(context, _ =>
         {
             nextCalled = true;
             return Task.CompletedTask;
@@ -89,7 +89,7 @@ public sealed class TierDeadlineStageTests
         CancellationToken seenByNext = default;
 
         // Act
-        await _stage.InvokeAsync(context, () =>
+        await _stage.InvokeAsync(context, _ =>
         {
             seenByNext = context.RequestAborted;
             context.Response.StatusCode = StatusCodes.Status200OK;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Gateway.Config.Options;
-using Gateway.Config.Settings;
 using Gateway.Config.Tiers;
 using Gateway.Config.Validation;
 using Gateway.Tests.Support;

@@ -1,0 +1,34 @@
+using Gateway.Transforms.BodyLimit;
+using Gateway.Transforms.Caching;
+using Gateway.Transforms.Edge;
+using Gateway.Transforms.Fairness;
+using Gateway.Transforms.Tenancy;
+using Gateway.Transforms.Throttling;
+using Gateway.Transforms.Timeouts;
+
+namespace Gateway.Hosting;
+
+/// <summary>The request path, in order, written once: which stages run and in what sequence.</summary>
+internal static class GatewayPipeline
+{
+    /// <summary>Registers every stage (each <c>AddX</c> also registers the shared services it uses).</summary>
+    public static IServiceCollection AddGatewayStages(this IServiceCollection services) => services
+        .AddGatewayEdge()
+        .AddTenantResolution()
+        .AddRequestBodyLimit()
+        .AddTierDeadline()
+        .AddTenantThrottling()
+        .AddTenantCache()
+        .AddFairUpstreamQueue();
+
+    /// <summary>The proxy stages, in the order a request meets them before YARP forwards it.</summary>
+    public static void UseGatewayStages(this IApplicationBuilder proxy)
+    {
+        proxy.UseTenantResolution();    // 401/403: verified JWT -> tenant -> tier
+        proxy.UseRequestBodyLimit();    // 413 before a byte is forwarded
+        proxy.UseTierDeadline();        // 504 when the tier's budget (counted from arrival) is spent
+        proxy.UseTenantThrottling();    // 429 over the tenant's limit, shared by every node
+        proxy.UseTenantCache();         // hits answered here; misses coalesced, tee'd and stored
+        proxy.UseFairUpstreamQueue();   // 503 shed; otherwise a fair share of the cluster's capacity
+    }
+}

@@ -1,0 +1,24 @@
+using Gateway.Transforms.Infrastructure.Registration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Transforms.BodyLimit;
+
+/// <summary>The body limit: <c>services.AddRequestBodyLimit()</c> and <c>proxy.UseRequestBodyLimit()</c>, right after tenant resolution.</summary>
+public static class RequestBodyLimitExtensions
+{
+    /// <summary>Registers the stage.</summary>
+    public static IServiceCollection AddRequestBodyLimit(this IServiceCollection services)
+    {
+        if (services.TryAddStage<RequestBodyLimitStage>())
+        {
+            services.AddSingleton<RequestBodyLimitStage>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the stage: oversized bodies get 413 before anything is forwarded.</summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder proxy) =>
+        proxy.Use(proxy.GetStage<RequestBodyLimitStage>(nameof(AddRequestBodyLimit)).InvokeAsync);
+}

@@ -1,0 +1,43 @@
+namespace Gateway.Transforms.Caching.Stores;
+
+/// <summary>
+/// The tenant-scoped cache store. Every operation names one tenant and touches only that tenant's
+/// entries, generation and accounting. Implementations never throw for store failures: they report
+/// <see cref="CacheLookupStatus.Unavailable"/>, <see cref="CacheWriteStatus.Unavailable"/> or null, and the
+/// caller bypasses the cache. Only the caller's own cancellation propagates.
+/// </summary>
+internal interface ITenantCacheStore
+{
+    /// <summary><c>redis</c> or <c>embedded</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Whether every gateway node sees the same entries (Redis), rather than only this node (embedded).</summary>
+    bool IsShared { get; }
+
+    /// <summary>Whether the store is currently usable (false while Redis is down or its circuit is open).</summary>
+    bool IsAvailable { get; }
+
+    /// <summary>Starts the store's background work, once, after the Redis connection has started (Redis: listening for other nodes' invalidations).</summary>
+    void Start();
+
+    /// <summary>Reads an entry of the tenant's current generation and counts the lookup as a hit or a miss.</summary>
+    ValueTask<CacheLookupResult> GetAsync(string tenantId, string keyHash, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's current generation without reading an entry (client <c>no-cache</c>); null when unavailable.</summary>
+    ValueTask<long?> GetGenerationAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Counts a miss for a request that skipped the lookup.</summary>
+    void RecordMiss(string tenantId);
+
+    /// <summary>Stores an entry atomically with its quota accounting, unless the generation moved or the quota is reached.</summary>
+    ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken);
+
+    /// <summary>Bumps the tenant's generation (O(1)) and starts reclaiming the old entries in the background; null when unavailable.</summary>
+    ValueTask<CacheInvalidationResult?> InvalidateAsync(string tenantId, TimeSpan metadataTtl, CancellationToken cancellationToken);
+
+    /// <summary>Reclaims entries of old generations now; returns how many were removed. Idempotent.</summary>
+    Task<long> ReclaimAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Shared counters and exact usage after expired entries are dropped; null when unavailable.</summary>
+    ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,62 @@
+using Gateway.Config.Reload;
+using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Caching.Stores.Embedded;
+using Gateway.Transforms.Caching.Stores.Redis;
+using Gateway.Transforms.Infrastructure.Contracts;
+using Gateway.Transforms.Infrastructure.Redis;
+using Gateway.Transforms.Infrastructure.Registration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Transforms.Caching;
+
+/// <summary>The tenant cache: <c>services.AddTenantCache()</c> and <c>proxy.UseTenantCache()</c>, after throttling, before the fair queue.</summary>
+public static class TenantCacheExtensions
+{
+    /// <summary>
+    /// Registers the cache store (Redis when <c>Gateway:Redis:Configuration</c> is set, otherwise the embedded store),
+    /// the coalescer, the stage, its readiness check, route metadata validation and <see cref="TenantCacheAdmin"/>.
+    /// Requires <c>IGatewaySettings</c>.
+    /// </summary>
+    public static IServiceCollection AddTenantCache(this IServiceCollection services)
+    {
+        if (!services.TryAddStage<TenantCacheStage>())
+        {
+            return services;
+        }
+
+        services.AddGatewayRedis();
+        services.AddSingleton<ITenantCacheStore>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
+            ? ActivatorUtilities.CreateInstance<RedisCacheStore>(sp)
+            : ActivatorUtilities.CreateInstance<EmbeddedCacheStore>(sp));
+        services.AddSingleton<CacheMetrics>();
+        services.AddSingleton<CacheCoalescer>();
+        services.AddSingleton<CacheUsageReporter>();
+        services.AddSingleton<TenantCacheStage>();
+        services.AddSingleton(sp => new TenantCacheAdmin(
+            sp.GetRequiredService<ITenantCacheStore>(), sp.GetRequiredService<CacheUsageReporter>(), sp.GetRequiredService<CacheMetrics>(),
+            sp.GetRequiredService<IGatewaySettings>()));
+        services.AddSingleton<IReadinessCheck, TenantCacheReadiness>();
+        services.AddSingleton<ITransformProvider, CacheRouteValidator>();
+        services.AddHostedService<CacheStoreStarter>();
+        return services;
+    }
+
+    /// <summary>Adds the stage: hits are answered from the tenant's namespace, misses are coalesced and stored.</summary>
+    public static IApplicationBuilder UseTenantCache(this IApplicationBuilder proxy) =>
+        proxy.Use(proxy.GetStage<TenantCacheStage>(nameof(AddTenantCache)).InvokeAsync);
+
+    /// <summary>Starts the store's background work at start-up (after the Redis connection) rather than on the first request.</summary>
+    private sealed class CacheStoreStarter(ITenantCacheStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            store.Start();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

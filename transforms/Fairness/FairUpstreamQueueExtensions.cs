@@ -1,0 +1,28 @@
+using Gateway.Transforms.Infrastructure.Registration;
+using Gateway.Transforms.Infrastructure.TenantLimits;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Transforms.Fairness;
+
+/// <summary>The fair upstream queue: <c>services.AddFairUpstreamQueue()</c> and <c>proxy.UseFairUpstreamQueue()</c>, last before the upstream call.</summary>
+public static class FairUpstreamQueueExtensions
+{
+    /// <summary>Registers the per-cluster fair queues, their metrics and the stage, with the auto-throttle they report to.</summary>
+    public static IServiceCollection AddFairUpstreamQueue(this IServiceCollection services)
+    {
+        if (services.TryAddStage<FairUpstreamStage>())
+        {
+            services.AddTenantLimits();
+            services.AddSingleton<FairnessMetrics>();
+            services.AddSingleton<FairQueueRegistry>();
+            services.AddSingleton<FairUpstreamStage>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the stage: a slot of the cluster's capacity is held for exactly the upstream call.</summary>
+    public static IApplicationBuilder UseFairUpstreamQueue(this IApplicationBuilder proxy) =>
+        proxy.Use(proxy.GetStage<FairUpstreamStage>(nameof(AddFairUpstreamQueue)).InvokeAsync);
+}

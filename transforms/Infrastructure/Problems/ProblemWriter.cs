@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Transforms.Infrastructure.Problems;
+
+/// <summary>Writes RFC 9457 <c>application/problem+json</c> bodies with a stable type per <see cref="ProblemKind"/>.</summary>
+public static class ProblemWriter
+{
+    /// <summary>Base of every problem type URI.</summary>
+    public const string TypeBase = "https://tenant-gateway.dev/problems/";
+
+    /// <summary>The problem media type.</summary>
+    public const string ContentType = "application/problem+json";
+
+    /// <summary>Stable type URI of <paramref name="kind"/>.</summary>
+    public static string TypeOf(ProblemKind kind) => TypeBase + Slug(kind);
+
+    /// <summary>HTTP status of <paramref name="kind"/>.</summary>
+    public static int StatusOf(ProblemKind kind) => kind switch
+    {
+        ProblemKind.BadRequest => StatusCodes.Status400BadRequest,
+        ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
+        ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+        ProblemKind.NotFound => StatusCodes.Status404NotFound,
+        ProblemKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ProblemKind.RateLimited => StatusCodes.Status429TooManyRequests,
+        ProblemKind.UpstreamError => StatusCodes.Status502BadGateway,
+        ProblemKind.Shed => StatusCodes.Status503ServiceUnavailable,
+        ProblemKind.StoreUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ProblemKind.Timeout => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>
+    /// Replaces whatever response was being prepared with a problem body. Must be called before the response has started.
+    /// </summary>
+    public static Task WriteAsync(
+        HttpContext context,
+        ProblemKind kind,
+        string detail,
+        string? tenant = null,
+        string? tier = null,
+        IReadOnlyDictionary<string, object?>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        var preserved = PreservedHeaders(response);
+        response.Clear();
+        foreach (var (name, value) in preserved)
+        {
+            response.Headers[name] = value;
+        }
+
+        response.StatusCode = StatusOf(kind);
+        response.ContentType = ContentType;
+        response.Headers.CacheControl = "no-store";
+        var body = Serialize(kind, detail, context.Request.Path.Value, tenant, tier, extensions);
+        response.ContentLength = body.Length;
+
+        // The request-abort token may be the tier deadline that has just fired; the problem must still go out.
+        return response.Body.WriteAsync(body, CancellationToken.None).AsTask();
+    }
+
+    private static List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> PreservedHeaders(HttpResponse response)
+    {
+        // Rate-limit and retry hints and the bearer challenge set by earlier stages belong on the error too.
+        var kept = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>();
+        foreach (var header in response.Headers)
+        {
+            if (header.Key.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("X-Cache", StringComparison.OrdinalIgnoreCase))
+            {
+                kept.Add(header);
+            }
+        }
+
+        return kept;
+    }
+
+    private static byte[] Serialize(ProblemKind kind, string detail, string? instance, string? tenant, string? tier, IReadOnlyDictionary<string, object?>? extensions)
+    {
+        using var buffer = new MemoryStream(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", TypeOf(kind));
+            writer.WriteString("title", TitleOf(kind));
+            writer.WriteNumber("status", StatusOf(kind));
+            writer.WriteString("detail", detail);
+            if (!string.IsNullOrEmpty(instance))
+            {
+                writer.WriteString("instance", instance);
+            }
+
+            if (tenant is not null)
+            {
+                writer.WriteString("tenant", tenant);
+            }
+
+            if (tier is not null)
+            {
+                writer.WriteString("tier", tier);
+            }
+
+            if (extensions is not null)
+            {
+                foreach (var (name, value) in extensions)
+                {
+                    writer.WritePropertyName(name);
+                    JsonSerializer.Serialize(writer, value);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Slug(ProblemKind kind) => kind switch
+    {
+        ProblemKind.BadRequest => "bad-request",
+        ProblemKind.Unauthorized => "unauthorized",
+        ProblemKind.Forbidden => "forbidden",
+        ProblemKind.NotFound => "not-found",
+        ProblemKind.PayloadTooLarge => "payload-too-large",
+        ProblemKind.RateLimited => "rate-limited",
+        ProblemKind.UpstreamError => "upstream-error",
+        ProblemKind.Shed => "shed",
+        ProblemKind.StoreUnavailable => "store-unavailable",
+        ProblemKind.Timeout => "tier-timeout",
+        _ => "internal-error",
+    };
+
+    private static string TitleOf(ProblemKind kind) => kind switch
+    {
+        ProblemKind.BadRequest => "Bad request",
+        ProblemKind.Unauthorized => "Unauthorized",
+        ProblemKind.Forbidden => "Forbidden",
+        ProblemKind.NotFound => "Not found",
+        ProblemKind.PayloadTooLarge => "Request body too large",
+        ProblemKind.RateLimited => "Tenant rate limit exceeded",
+        ProblemKind.UpstreamError => "Upstream error",
+        ProblemKind.Shed => "Request shed to protect the tier deadline",
+        ProblemKind.StoreUnavailable => "Shared store unavailable",
+        ProblemKind.Timeout => "Tier timeout exceeded",
+        _ => "Internal error",
+    };
+}

@@ -1,0 +1,31 @@
+using Gateway.Transforms.Infrastructure.Registration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Transforms.Tenancy;
+
+/// <summary>Tenant resolution: <c>services.AddTenantResolution()</c> and <c>proxy.UseTenantResolution()</c>, first of the proxy stages.</summary>
+public static class TenantResolutionExtensions
+{
+    /// <summary>
+    /// Registers the token validator, the stage and the transform that sets <c>X-Tenant-Id</c> / <c>X-Tenant-Tier</c>
+    /// for the upstream. Requires <c>IGatewaySettings</c>.
+    /// </summary>
+    public static IServiceCollection AddTenantResolution(this IServiceCollection services)
+    {
+        if (services.TryAddStage<TenantResolutionStage>())
+        {
+            services.TryAddSingleton<TenantTokenValidator>();
+            services.AddSingleton<TenantResolutionStage>();
+            services.AddSingleton<ITransformProvider, TenantHeadersTransformProvider>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the stage: every later stage can rely on a verified tenant and its tier.</summary>
+    public static IApplicationBuilder UseTenantResolution(this IApplicationBuilder proxy) =>
+        proxy.Use(proxy.GetStage<TenantResolutionStage>(nameof(AddTenantResolution)).InvokeAsync);
+}

@@ -1,0 +1,24 @@
+using Gateway.Transforms.Infrastructure.Registration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Transforms.Timeouts;
+
+/// <summary>The tier deadline: <c>services.AddTierDeadline()</c> and <c>proxy.UseTierDeadline()</c>, before any stage that waits.</summary>
+public static class TierDeadlineExtensions
+{
+    /// <summary>Registers the stage.</summary>
+    public static IServiceCollection AddTierDeadline(this IServiceCollection services)
+    {
+        if (services.TryAddStage<TierDeadlineStage>())
+        {
+            services.AddSingleton<TierDeadlineStage>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the stage: every later stage and the upstream call are cancelled when the tier's budget is spent.</summary>
+    public static IApplicationBuilder UseTierDeadline(this IApplicationBuilder proxy) =>
+        proxy.Use(proxy.GetStage<TierDeadlineStage>(nameof(AddTierDeadline)).InvokeAsync);
+}
