@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gateway.Config.Formats;
 
 /// <summary>Parses size strings such as <c>40GB</c>, <c>512KB</c> or <c>1048576</c> (binary units: 1KB = 1024 bytes).</summary>
-public static class ByteSize
+internal static class ByteSize
 {
     private static readonly (string Suffix, long Multiplier)[] Units =
     [

@@ -4,7 +4,7 @@ namespace Gateway.Config.Validation;
 
 /// <summary>Validates the whole <c>Gateway</c> section, one small validator per section (as YARP's <c>ClusterValidators</c>).</summary>
 /// <remarks>Every error is collected with the configuration key it concerns, so one log line tells an operator all that is wrong.</remarks>
-public static class GatewayOptionsValidator
+internal static class GatewayOptionsValidator
 {
     /// <summary>Root of every key named in an error.</summary>
     internal const string Root = GatewayOptions.SectionName;

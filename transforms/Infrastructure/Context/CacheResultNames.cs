@@ -1,7 +1,7 @@
 namespace Gateway.Transforms.Infrastructure.Context;
 
 /// <summary>The two spellings of a <see cref="CacheResult"/>: the telemetry label and the <c>X-Cache</c> header value.</summary>
-public static class CacheResultNames
+internal static class CacheResultNames
 {
     /// <summary>Label on <c>gateway.cache.requests</c> and the span's <c>gateway.cache</c> tag: <c>hit</c>, <c>miss</c>, <c>bypass</c>, <c>none</c>.</summary>
     public static string Label(this CacheResult result) => result switch

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Transforms.Infrastructure.Context;
 
 /// <summary>Access to <see cref="GatewayRequest"/> from an <see cref="HttpContext"/>.</summary>
-public static class GatewayRequestExtensions
+internal static class GatewayRequestExtensions
 {
     /// <summary>The request's gateway state; throws when the edge middleware did not run.</summary>
     public static GatewayRequest GetGatewayRequest(this HttpContext context) =>

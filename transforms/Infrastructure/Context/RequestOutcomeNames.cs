@@ -1,7 +1,7 @@
 namespace Gateway.Transforms.Infrastructure.Context;
 
 /// <summary>Metric label values of <see cref="RequestOutcome"/>.</summary>
-public static class RequestOutcomeNames
+internal static class RequestOutcomeNames
 {
     /// <summary>The label value.</summary>
     public static string Label(this RequestOutcome outcome) => outcome switch

@@ -1,7 +1,7 @@
 namespace Gateway.Transforms.Infrastructure.Context;
 
 /// <summary>Telemetry labels of <see cref="ThrottleDecision"/>.</summary>
-public static class ThrottleDecisionNames
+internal static class ThrottleDecisionNames
 {
     /// <summary>
     /// The span's <c>gateway.throttle</c> tag and the <c>reason</c> label of <c>gateway.throttle.rejections</c>:
