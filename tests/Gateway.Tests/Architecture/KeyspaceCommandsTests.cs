@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Tests.Support;
 
 namespace Gateway.Tests.Architecture;
 
@@ -9,12 +10,8 @@ public sealed partial class KeyspaceCommandsTests
     public void ProductSource_KeyspaceWideCommands_NeverUsed()
     {
         // Arrange
-        var root = RepositoryRoot();
-        var files = new[] { "transforms", "gateway", "config" }
-            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(root, folder), "*.cs", SearchOption.AllDirectories))
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .ToList();
+        var root = RepositoryPaths.Root();
+        var files = RepositoryPaths.SourceFiles();
 
         // Act
         var offences = files
@@ -48,17 +45,6 @@ public sealed partial class KeyspaceCommandsTests
     {
         var comment = line.IndexOf("//", StringComparison.Ordinal);
         return comment >= 0 ? line[..comment] : line;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex("""(?ix) ['"] \s* (KEYS|SCAN|FLUSHDB|FLUSHALL) \b | \b FLUSH(DB|ALL) \b | \.(Keys|KeysAsync|FlushDatabase|FlushDatabaseAsync|FlushAllDatabases|FlushAllDatabasesAsync)\s*\(""")]
