@@ -69,14 +69,16 @@ public static class ProblemWriter
 
     private static List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> PreservedHeaders(HttpResponse response)
     {
-        // Rate-limit and retry hints and the bearer challenge set by earlier stages belong on the error too.
+        // Rate-limit and retry hints, the bearer challenge and a "Connection: close" set by earlier stages belong on the
+        // error too.
         var kept = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>();
         foreach (var header in response.Headers)
         {
             if (header.Key.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("X-Cache", StringComparison.OrdinalIgnoreCase))
+                || header.Key.Equals("X-Cache", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
                 kept.Add(header);
             }

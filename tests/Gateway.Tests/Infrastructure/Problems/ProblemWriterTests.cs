@@ -86,7 +86,7 @@ public sealed class ProblemWriterTests
     }
 
     [Fact]
-    public async Task WriteAsync_EarlierHeaders_KeepsRateLimitRetryAfterAndChallengeDropsTheRest()
+    public async Task WriteAsync_EarlierHeaders_KeepsRateLimitRetryAfterChallengeAndConnectionDropsTheRest()
     {
         // Arrange
         var context = NewContext();
@@ -96,6 +96,7 @@ public sealed class ProblemWriterTests
         headers.RetryAfter = "1";
         headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
         headers["X-Cache"] = "BYPASS";
+        headers.Connection = "close";
         headers["X-Upstream-Secret"] = "leak";
         headers.ContentType = "text/plain";
         context.Response.StatusCode = 200;
@@ -110,6 +111,7 @@ public sealed class ProblemWriterTests
         Assert.Equal("1", headers.RetryAfter.ToString());
         Assert.Equal("Bearer error=\"invalid_token\"", headers.WWWAuthenticate.ToString());
         Assert.Equal("BYPASS", headers["X-Cache"].ToString());
+        Assert.Equal("close", headers.Connection.ToString());
         Assert.False(headers.ContainsKey("X-Upstream-Secret"));
         Assert.Equal("application/problem+json", context.Response.ContentType);
     }
