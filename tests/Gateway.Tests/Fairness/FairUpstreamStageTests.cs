@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Gateway.Config.Tiers;
 using Gateway.Tests.Support;
 using Gateway.Transforms.Fairness;
 using Gateway.Transforms.Infrastructure.Context;
@@ -7,16 +5,13 @@ using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Tests.Fairness;
 
 public sealed class FairUpstreamStageTests : IDisposable
 {
     private readonly TestMeters _meters = new();
-    private const string Cluster = "rag";
+    private const string Cluster = TestRequests.Cluster;
 
     private readonly FakeTimeProvider _time = new();
     private readonly TestGatewaySettings _settings = new(o =>
@@ -89,9 +84,9 @@ public sealed class FairUpstreamStageTests : IDisposable
         Assert.False(ran);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
         Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
-        Assert.Equal(RequestOutcome.Shed, context.GetGatewayRequest().Outcome);
-        Assert.Equal(ThrottleDecision.None, context.GetGatewayRequest().ThrottleDecision);
-        var problem = ReadBody(context);
+        Assert.Equal(RequestOutcome.Shed, context.State().Outcome);
+        Assert.Equal(ThrottleDecision.None, context.State().ThrottleDecision);
+        var problem = context.ResponseJson();
         Assert.Equal("queue_full", problem.GetProperty("reason").GetString());
         Assert.Equal(TestGatewaySettings.Gold, problem.GetProperty("tenant").GetString());
     }
@@ -122,7 +117,7 @@ public sealed class FairUpstreamStageTests : IDisposable
         // Assert
         Assert.Equal(1, stillQueued);
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
-        Assert.Equal("deadline", ReadBody(context).GetProperty("reason").GetString());
+        Assert.Equal("deadline", context.ResponseJson().GetProperty("reason").GetString());
         Assert.Equal(0, registry.Queued(Cluster));
     }
 
@@ -164,29 +159,5 @@ public sealed class FairUpstreamStageTests : IDisposable
         return (new FairUpstreamStage(registry, metrics, _time, NullLogger<FairUpstreamStage>.Instance), registry);
     }
 
-    private DefaultHttpContext CreateContext(string tenantId)
-    {
-        var context = new DefaultHttpContext();
-        context.Response.Body = new MemoryStream();
-        var request = new GatewayRequest(_settings.Current, _time.GetTimestamp());
-        _settings.Current.Table.TryResolve(tenantId, out TenantTier tenant);
-        request.SetTenant(tenant, "user");
-        context.Features.Set(request);
-        var cluster = new ClusterState(Cluster);
-        context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
-        {
-            Route = new RouteModel(new RouteConfig { RouteId = "r", ClusterId = Cluster }, cluster, HttpTransformer.Empty),
-            Cluster = new ClusterModel(new ClusterConfig { ClusterId = Cluster }, new HttpMessageInvoker(new SocketsHttpHandler())),
-            AllDestinations = [],
-            AvailableDestinations = [],
-        });
-        return context;
-    }
-
-    private static JsonElement ReadBody(HttpContext context)
-    {
-        context.Response.Body.Position = 0;
-        using var document = JsonDocument.Parse(context.Response.Body);
-        return document.RootElement.Clone();
-    }
+    private DefaultHttpContext CreateContext(string tenantId) => TestRequests.Arrive(_settings.Current, _time, tenantId);
 }

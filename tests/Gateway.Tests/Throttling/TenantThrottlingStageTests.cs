@@ -1,12 +1,9 @@
-using System.Text.Json;
-using Gateway.Config.Tiers;
 using Gateway.Tests.Support;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Redis;
 using Gateway.Transforms.Infrastructure.TenantLimits;
 using Gateway.Transforms.Throttling;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,7 +42,7 @@ public sealed class TenantThrottlingStageTests : IDisposable
         Assert.True(called);
         Assert.Equal("\"silver\";q=1;w=1", context.Response.Headers["RateLimit-Policy"].ToString());
         Assert.Equal("\"silver\";r=1;t=1", context.Response.Headers["RateLimit"].ToString());
-        Assert.Equal(ThrottleDecision.Admitted, context.GetGatewayRequest().ThrottleDecision);
+        Assert.Equal(ThrottleDecision.Admitted, context.State().ThrottleDecision);
         Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
     }
 
@@ -69,16 +66,16 @@ public sealed class TenantThrottlingStageTests : IDisposable
         // Assert
         Assert.False(called);
         Assert.Equal(StatusCodes.Status429TooManyRequests, context.Response.StatusCode);
-        Assert.Equal(RequestOutcome.Throttled, context.GetGatewayRequest().Outcome);
+        Assert.Equal(RequestOutcome.Throttled, context.State().Outcome);
         var retryAfter = context.Response.Headers.RetryAfter.ToString();
         Assert.Equal("1", retryAfter);
         Assert.Equal($"\"silver\";r=0;t={retryAfter}", context.Response.Headers["RateLimit"].ToString());
-        var problem = ReadBody(context);
+        var problem = context.ResponseJson();
         Assert.Equal(Tenant, problem.GetProperty("tenant").GetString());
         Assert.Equal("silver", problem.GetProperty("tier").GetString());
         Assert.Equal(1, problem.GetProperty("limit_qps").GetDouble());
         Assert.Equal("rate_limit", problem.GetProperty("reason").GetString());
-        Assert.Equal(ThrottleDecision.RateLimit, context.GetGatewayRequest().ThrottleDecision);
+        Assert.Equal(ThrottleDecision.RateLimit, context.State().ThrottleDecision);
     }
 
     [Fact]
@@ -104,8 +101,8 @@ public sealed class TenantThrottlingStageTests : IDisposable
         // Assert: burst 4 × 0.5 = 2 admitted, the third refused under the throttle.
         Assert.Equal([200, 200, 429], contexts.Select(c => c.Response.StatusCode));
         Assert.Equal("\"silver\";q=2;w=1", contexts[0].Response.Headers["RateLimit-Policy"].ToString());
-        Assert.Equal(ThrottleDecision.AutoThrottle, contexts[2].GetGatewayRequest().ThrottleDecision);
-        Assert.Equal("auto_throttle", ReadBody(contexts[2]).GetProperty("reason").GetString());
+        Assert.Equal(ThrottleDecision.AutoThrottle, contexts[2].State().ThrottleDecision);
+        Assert.Equal("auto_throttle", contexts[2].ResponseJson().GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -148,21 +145,5 @@ public sealed class TenantThrottlingStageTests : IDisposable
         return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle)), autoThrottle);
     }
 
-    private DefaultHttpContext CreateContext()
-    {
-        var context = new DefaultHttpContext();
-        context.Response.Body = new MemoryStream();
-        var request = new GatewayRequest(_settings.Current, _time.GetTimestamp());
-        _settings.Current.Table.TryResolve(Tenant, out TenantTier tenant);
-        request.SetTenant(tenant, "user");
-        context.Features.Set(request);
-        return context;
-    }
-
-    private static JsonElement ReadBody(HttpContext context)
-    {
-        context.Response.Body.Position = 0;
-        using var document = JsonDocument.Parse(context.Response.Body);
-        return document.RootElement.Clone();
-    }
+    private DefaultHttpContext CreateContext() => TestRequests.Arrive(_settings.Current, _time, Tenant);
 }

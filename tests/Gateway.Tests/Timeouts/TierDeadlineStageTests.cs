@@ -105,13 +105,7 @@ public sealed class TierDeadlineStageTests
 
     private (DefaultHttpContext Context, GatewayRequest Request) Arrive(string tenant)
     {
-        var settings = new TestGatewaySettings().Current;
-        var context = new DefaultHttpContext();
-        context.Response.Body = new MemoryStream();
-        var request = new GatewayRequest(settings, _time.GetTimestamp()) { ClientAborted = context.RequestAborted };
-        Assert.True(settings.Table.TryResolve(tenant, out var resolved));
-        request.SetTenant(resolved, subject: null);
-        context.Features.Set(request);
-        return (context, request);
+        var context = TestRequests.Arrive(new TestGatewaySettings().Current, _time, tenant, subject: null);
+        return (context, context.State());
     }
 }
