@@ -110,7 +110,7 @@ public sealed class CacheResilienceTests(ITestOutputHelper output) : IAsyncLifet
             .Select(a => a.Milliseconds).ToList();
 
         // Act
-        Assert.Equal("+OK", await _redis.SendRawAsync("CLIENT", "PAUSE", "2500", "ALL"));
+        Assert.Equal("OK", await RespClient.SendAsync(_redis.Port, "CLIENT", "PAUSE", "2500", "ALL"));
         var stalled = await ProbeAsync(gateway, token, "/c/stall-down", 40);
 
         // Assert

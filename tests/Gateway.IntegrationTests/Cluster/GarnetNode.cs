@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using Garnet;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.IntegrationTests.Cluster;
 
@@ -12,8 +9,6 @@ namespace Gateway.IntegrationTests.Cluster;
 /// </summary>
 internal sealed class GarnetNode(string directory) : IClusterServerNode
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
-
     private GarnetServer? _server;
 
     /// <inheritdoc />
@@ -58,10 +53,8 @@ internal sealed class GarnetNode(string directory) : IClusterServerNode
     private async Task StartAsync()
     {
         Directory.CreateDirectory(directory);
-        _server = new GarnetServer(
+        _server = await RedisServers.StartGarnetAsync(Port,
         [
-            "--port", Port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
             "--cluster",
             "--lua",
             // Replication ships the AOF; small budgets because tests hold kilobytes and the defaults reserve gigabytes.
@@ -77,31 +70,6 @@ internal sealed class GarnetNode(string directory) : IClusterServerNode
             // Gossip every second so a slot takeover reaches the other nodes quickly.
             "--gossip-delay", "1",
             "--logger-level", "Warning",
-        ], NullLoggerFactory.Instance);
-        _server.Start();
-        await WaitForPingAsync();
-    }
-
-    private async Task WaitForPingAsync()
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
-        {
-            try
-            {
-                if (await RespClient.SendAsync(Port, "PING") as string == "PONG")
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"Garnet on port {Port} did not answer PING within {StartTimeout.TotalSeconds} s.");
+        ]);
     }
 }

@@ -56,7 +56,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     {
         _diagnostics = diagnostics;
         var forced = string.Equals(Environment.GetEnvironmentVariable(RedisServerFixture.SelectorVariable), "garnet", StringComparison.OrdinalIgnoreCase);
-        _useGarnet = forced || RedisTools.Find("redis-server") is null || RedisTools.Find("redis-cli") is null;
+        _useGarnet = forced || RedisServers.FindOnPath("redis-server") is null || RedisServers.FindOnPath("redis-cli") is null;
     }
 
     /// <summary>

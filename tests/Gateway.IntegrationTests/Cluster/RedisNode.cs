@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 
 namespace Gateway.IntegrationTests.Cluster;
 
@@ -10,8 +9,6 @@ namespace Gateway.IntegrationTests.Cluster;
 /// </summary>
 internal sealed class RedisNode(string directory) : IClusterServerNode
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>The node's directory.</summary>
     public string Directory { get; } = directory;
 
@@ -47,102 +44,32 @@ internal sealed class RedisNode(string directory) : IClusterServerNode
     }
 
     /// <summary>Starts the process (again) on its ports and waits until it answers PING.</summary>
-    public async Task StartAsync(string serverPath, int nodeTimeoutMs)
-    {
-        var start = new ProcessStartInfo(serverPath)
-        {
-            WorkingDirectory = Directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     "--port", Port.ToString(CultureInfo.InvariantCulture),
-                     "--bind", "127.0.0.1",
-                     "--protected-mode", "yes",
-                     "--dir", Directory,
-                     "--logfile", "redis.log",
-                     "--loglevel", "notice",
-                     "--cluster-enabled", "yes",
-                     "--cluster-port", BusPort.ToString(CultureInfo.InvariantCulture),
-                     "--cluster-config-file", "nodes.conf",
-                     "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
-                     // The README's production settings: other masters keep serving while one fails over; a pure cache.
-                     "--cluster-require-full-coverage", "no",
-                     "--save", "",
-                     "--appendonly", "no",
-                     "--maxmemory", "256mb",
-                     "--maxmemory-policy", "volatile-ttl",
-                     // Test-only: a replica may take over however briefly it was in sync, and the first sync starts
-                     // at once instead of after the default 5 s batching delay.
-                     "--cluster-replica-validity-factor", "0",
-                     "--repl-diskless-sync-delay", "0",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} on port {Port}: {LogTail()}");
-            }
-
-            try
-            {
-                if (await RespClient.SendAsync(Port, "PING") as string == "PONG")
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"redis-server on port {Port} did not answer PING within {StartTimeout.TotalSeconds} s.");
-    }
+    public async Task StartAsync(string serverPath, int nodeTimeoutMs) =>
+        _process = await RedisServers.StartRedisServerAsync(serverPath, Port,
+        [
+            "--protected-mode", "yes",
+            "--dir", Directory,
+            "--logfile", "redis.log",
+            "--loglevel", "notice",
+            "--cluster-enabled", "yes",
+            "--cluster-port", BusPort.ToString(CultureInfo.InvariantCulture),
+            "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
+            // The README's production settings: other masters keep serving while one fails over; a pure cache.
+            "--cluster-require-full-coverage", "no",
+            "--save", "",
+            "--appendonly", "no",
+            "--maxmemory", "256mb",
+            "--maxmemory-policy", "volatile-ttl",
+            // Test-only: a replica may take over however briefly it was in sync, and the first sync starts
+            // at once instead of after the default 5 s batching delay.
+            "--cluster-replica-validity-factor", "0",
+            "--repl-diskless-sync-delay", "0",
+        ], workingDirectory: Directory, describeExit: LogTail);
 
     /// <summary>SIGKILLs the process (no shutdown, no goodbye to clients) and waits for it to be gone.</summary>
-    public async Task KillAsync()
-    {
-        if (Interlocked.Exchange(ref _process, null) is not { } process)
-        {
-            return;
-        }
-
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(wait.Token);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
+    public Task KillAsync() =>
+        Interlocked.Exchange(ref _process, null) is { } process ? RedisServers.KillAsync(process) : Task.CompletedTask;
 
     /// <summary>Kills the process without waiting: for the test host's own exit.</summary>
     public void KillNow()

@@ -3,29 +3,14 @@ using System.Globalization;
 
 namespace Gateway.IntegrationTests.Cluster;
 
-/// <summary>Finds <c>redis-server</c> and <c>redis-cli</c> and runs <c>redis-cli --cluster create</c>.</summary>
+/// <summary>Requires <c>redis-server</c> 7+ and <c>redis-cli</c> and runs <c>redis-cli --cluster create</c>.</summary>
 internal static class RedisTools
 {
     /// <summary>Full path of <paramref name="executable"/> on PATH; throws with an installation hint when it is missing.</summary>
-    public static string Require(string executable) => Find(executable) ?? throw new InvalidOperationException(
+    public static string Require(string executable) => RedisServers.FindOnPath(executable) ?? throw new InvalidOperationException(
             $"The Redis Cluster tests start a real cluster and need '{executable}' (Redis 7.0 or newer) on PATH. " +
             "Install it (Debian/Ubuntu: sudo apt-get install redis-server redis-tools; macOS: brew install redis) or run .ci/run, which does. " +
             "Skip them with --filter \"FullyQualifiedName!~Cluster\".");
-
-    /// <summary>Full path of <paramref name="executable"/> on PATH, or null when it is not there.</summary>
-    public static string? Find(string executable)
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(directory, executable);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Throws unless <paramref name="serverPath"/> is Redis 7.0 or newer (<c>cluster-port</c> needs it).</summary>
     public static async Task RequireVersion7Async(string serverPath)

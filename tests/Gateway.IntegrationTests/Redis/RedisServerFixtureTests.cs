@@ -33,14 +33,14 @@ public sealed class RedisServerFixtureTests(RedisServerFixture redis, ITestOutpu
 
         // Act
         await redis.StopAsync();
-        var whileDown = await Record.ExceptionAsync(() => redis.SendRawAsync("PING"));
+        var whileDown = await Record.ExceptionAsync(() => RespClient.SendAsync(redis.Port, "PING"));
         await redis.StartAsync();
-        var afterRestart = await redis.SendRawAsync("PING");
+        var afterRestart = await RespClient.SendAsync(redis.Port, "PING");
 
         // Assert
         Assert.NotNull(whileDown);
         Assert.Equal(port, redis.Port);
-        Assert.Equal("+PONG", afterRestart);
+        Assert.Equal("PONG", afterRestart);
     }
 
     /// <summary>Loads a script and runs it by SHA, as the gateway's Lua-based stores do.</summary>

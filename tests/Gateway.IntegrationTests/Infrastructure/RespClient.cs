@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.IntegrationTests.Cluster;
+namespace Gateway.IntegrationTests.Infrastructure;
 
 /// <summary>An error reply (<c>-ERR ...</c>, <c>-MOVED ...</c>) from a Redis node.</summary>
 public sealed class RespErrorException(string message) : Exception(message);
