@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Gateway.IntegrationTests.Limits;
+namespace Gateway.IntegrationTests.BodyLimit;
 
 /// <summary><c>Gateway:Limits:MaxRequestBodyBytes</c> (1 MB here): larger bodies get 413 before any byte goes upstream.</summary>
 [Collection(ProxyCollection.Name)]
