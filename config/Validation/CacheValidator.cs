@@ -19,10 +19,7 @@ internal sealed class CacheValidator : IOptionsSectionValidator
             errors.Add($"{key}:QuotaWriteThreshold must be in (0, 1].");
         }
 
-        if (cache.MaxRequestBodyBytes <= 0)
-        {
-            errors.Add($"{key}:MaxRequestBodyBytes must be positive (got {cache.MaxRequestBodyBytes}).");
-        }
+        errors.RequirePositive($"{key}:MaxRequestBodyBytes", cache.MaxRequestBodyBytes);
 
         for (var i = 0; i < cache.VaryHeaders.Count; i++)
         {

@@ -9,10 +9,7 @@ internal sealed class FairnessValidator : IOptionsSectionValidator
     {
         const string key = $"{GatewayOptionsValidator.Root}:Fairness";
         var fairness = options.Fairness;
-        if (fairness.MaxInFlight <= 0)
-        {
-            errors.Add($"{key}:MaxInFlight must be positive (got {fairness.MaxInFlight}).");
-        }
+        errors.RequirePositive($"{key}:MaxInFlight", fairness.MaxInFlight);
 
         if (fairness.MaxQueuePerTenant < 0)
         {

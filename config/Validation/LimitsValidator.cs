@@ -14,17 +14,9 @@ internal sealed class LimitsValidator : IOptionsSectionValidator
             errors.Add($"{key}:MaxRequestBodyBytes must be positive.");
         }
 
-        RequirePositive(errors, $"{key}:RequestHeadersTimeoutSeconds", limits.RequestHeadersTimeoutSeconds);
-        RequirePositive(errors, $"{key}:MaxRequestHeadersTotalBytes", limits.MaxRequestHeadersTotalBytes);
-        RequirePositive(errors, $"{key}:MaxRequestHeaderCount", limits.MaxRequestHeaderCount);
-        RequirePositive(errors, $"{key}:MaxRequestLineBytes", limits.MaxRequestLineBytes);
-    }
-
-    private static void RequirePositive(ICollection<string> errors, string key, int value)
-    {
-        if (value <= 0)
-        {
-            errors.Add($"{key} must be positive (got {value}).");
-        }
+        errors.RequirePositive($"{key}:RequestHeadersTimeoutSeconds", limits.RequestHeadersTimeoutSeconds);
+        errors.RequirePositive($"{key}:MaxRequestHeadersTotalBytes", limits.MaxRequestHeadersTotalBytes);
+        errors.RequirePositive($"{key}:MaxRequestHeaderCount", limits.MaxRequestHeaderCount);
+        errors.RequirePositive($"{key}:MaxRequestLineBytes", limits.MaxRequestLineBytes);
     }
 }

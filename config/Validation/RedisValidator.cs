@@ -14,19 +14,13 @@ internal sealed class RedisValidator : IOptionsSectionValidator
             errors.Add($"{key}:OperationTimeoutMs must be positive.");
         }
 
-        if (redis.ConnectTimeoutMs <= 0)
-        {
-            errors.Add($"{key}:ConnectTimeoutMs must be positive (got {redis.ConnectTimeoutMs}).");
-        }
+        errors.RequirePositive($"{key}:ConnectTimeoutMs", redis.ConnectTimeoutMs);
 
         if (redis.BreakerFailureThreshold < 1)
         {
             errors.Add($"{key}:BreakerFailureThreshold must be at least 1 (got {redis.BreakerFailureThreshold}).");
         }
 
-        if (redis.BreakerCooldownMs <= 0)
-        {
-            errors.Add($"{key}:BreakerCooldownMs must be positive (got {redis.BreakerCooldownMs}).");
-        }
+        errors.RequirePositive($"{key}:BreakerCooldownMs", redis.BreakerCooldownMs);
     }
 }

@@ -9,10 +9,7 @@ internal sealed class ThrottlingValidator : IOptionsSectionValidator
     {
         const string key = $"{GatewayOptionsValidator.Root}:Throttling";
         var throttling = options.Throttling;
-        if (throttling.ExpectedNodes <= 0)
-        {
-            errors.Add($"{key}:ExpectedNodes must be positive (got {throttling.ExpectedNodes}).");
-        }
+        errors.RequirePositive($"{key}:ExpectedNodes", throttling.ExpectedNodes);
 
         if (!(throttling.HotThreshold > 0 && throttling.HotThreshold <= 10))
         {

@@ -27,15 +27,8 @@ internal sealed class TiersValidator : IOptionsSectionValidator
                 errors.Add($"{key}:TimeoutMs must be a positive number of milliseconds (got {tier.TimeoutMs}).");
             }
 
-            if (tier.CacheTtlSeconds <= 0)
-            {
-                errors.Add($"{key}:CacheTtlSeconds must be positive (got {tier.CacheTtlSeconds}).");
-            }
-
-            if (tier.MaxQps <= 0)
-            {
-                errors.Add($"{key}:MaxQps must be positive (got {tier.MaxQps}).");
-            }
+            errors.RequirePositive($"{key}:CacheTtlSeconds", tier.CacheTtlSeconds);
+            errors.RequirePositive($"{key}:MaxQps", tier.MaxQps);
 
             if (tier.Burst is < 0)
             {

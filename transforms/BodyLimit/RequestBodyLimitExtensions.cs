@@ -8,17 +8,8 @@ namespace Gateway.Transforms.BodyLimit;
 public static class RequestBodyLimitExtensions
 {
     /// <summary>Registers the stage.</summary>
-    public static IServiceCollection AddRequestBodyLimit(this IServiceCollection services)
-    {
-        if (services.TryAddStage<RequestBodyLimitStage>())
-        {
-            services.AddSingleton<RequestBodyLimitStage>();
-        }
-
-        return services;
-    }
+    public static IServiceCollection AddRequestBodyLimit(this IServiceCollection services) => services.AddStage<RequestBodyLimitStage>();
 
     /// <summary>Adds the stage: oversized bodies get 413 before anything is forwarded.</summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<RequestBodyLimitStage>(nameof(AddRequestBodyLimit)).InvokeAsync);
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder proxy) => proxy.UseStage<RequestBodyLimitStage>(nameof(AddRequestBodyLimit));
 }

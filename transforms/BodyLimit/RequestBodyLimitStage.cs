@@ -1,6 +1,7 @@
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Http;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -11,9 +12,9 @@ namespace Gateway.Transforms.BodyLimit;
 /// is forwarded. A declared length is checked at once; a chunked body is read up to the cap first, because
 /// once YARP has started streaming it upstream the request can no longer be refused cleanly.
 /// </summary>
-internal sealed class RequestBodyLimitStage
+internal sealed class RequestBodyLimitStage : IGatewayStage
 {
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();

@@ -20,33 +20,26 @@ public static class TenantCacheExtensions
     /// the coalescer, the stage, its readiness check, route metadata validation and <see cref="TenantCacheAdmin"/>.
     /// Requires <c>IGatewaySettings</c>.
     /// </summary>
-    public static IServiceCollection AddTenantCache(this IServiceCollection services)
-    {
-        if (!services.TryAddStage<TenantCacheStage>())
+    public static IServiceCollection AddTenantCache(this IServiceCollection services) =>
+        services.AddStage<TenantCacheStage>(static s =>
         {
-            return services;
-        }
-
-        services.AddGatewayRedis();
-        services.AddSingleton<ITenantCacheStore>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
-            ? ActivatorUtilities.CreateInstance<RedisCacheStore>(sp)
-            : ActivatorUtilities.CreateInstance<EmbeddedCacheStore>(sp));
-        services.AddSingleton<CacheMetrics>();
-        services.AddSingleton<CacheCoalescer>();
-        services.AddSingleton<CacheUsageReporter>();
-        services.AddSingleton<TenantCacheStage>();
-        services.AddSingleton(sp => new TenantCacheAdmin(
-            sp.GetRequiredService<ITenantCacheStore>(), sp.GetRequiredService<CacheUsageReporter>(), sp.GetRequiredService<CacheMetrics>(),
-            sp.GetRequiredService<IGatewaySettings>()));
-        services.AddSingleton<IReadinessCheck, TenantCacheReadiness>();
-        services.AddSingleton<ITransformProvider, CacheRouteValidator>();
-        services.AddHostedService<CacheStoreStarter>();
-        return services;
-    }
+            s.AddGatewayRedis();
+            s.AddSingleton<ITenantCacheStore>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
+                ? ActivatorUtilities.CreateInstance<RedisCacheStore>(sp)
+                : ActivatorUtilities.CreateInstance<EmbeddedCacheStore>(sp));
+            s.AddSingleton<CacheMetrics>();
+            s.AddSingleton<CacheCoalescer>();
+            s.AddSingleton<CacheUsageReporter>();
+            s.AddSingleton(sp => new TenantCacheAdmin(
+                sp.GetRequiredService<ITenantCacheStore>(), sp.GetRequiredService<CacheUsageReporter>(), sp.GetRequiredService<CacheMetrics>(),
+                sp.GetRequiredService<IGatewaySettings>()));
+            s.AddSingleton<IReadinessCheck, TenantCacheReadiness>();
+            s.AddSingleton<ITransformProvider, CacheRouteValidator>();
+            s.AddHostedService<CacheStoreStarter>();
+        });
 
     /// <summary>Adds the stage: hits are answered from the tenant's namespace, misses are coalesced and stored.</summary>
-    public static IApplicationBuilder UseTenantCache(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<TenantCacheStage>(nameof(AddTenantCache)).InvokeAsync);
+    public static IApplicationBuilder UseTenantCache(this IApplicationBuilder proxy) => proxy.UseStage<TenantCacheStage>(nameof(AddTenantCache));
 
     /// <summary>Starts the store's background work at start-up (after the Redis connection) rather than on the first request.</summary>
     private sealed class CacheStoreStarter(ITenantCacheStore store) : IHostedService

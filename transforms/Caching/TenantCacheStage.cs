@@ -4,6 +4,7 @@ using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -16,7 +17,7 @@ namespace Gateway.Transforms.Caching;
 /// and stamps <c>X-Cache</c>. Any store trouble means BYPASS: the request goes to the upstream as if there
 /// were no cache.
 /// </summary>
-internal sealed partial class TenantCacheStage
+internal sealed partial class TenantCacheStage : IGatewayStage
 {
     private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNames = new();
 
@@ -44,7 +45,7 @@ internal sealed partial class TenantCacheStage
         _logger = logger;
     }
 
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var route = CacheRouteSettings.For(context.GetReverseProxyFeature().Route.Config);

@@ -8,21 +8,15 @@ namespace Gateway.Transforms.Fairness;
 /// <summary>The fair upstream queue: <c>services.AddFairUpstreamQueue()</c> and <c>proxy.UseFairUpstreamQueue()</c>, last before the upstream call.</summary>
 public static class FairUpstreamQueueExtensions
 {
-    /// <summary>Registers the per-cluster fair queues, their metrics and the stage, with the auto-throttle they report to.</summary>
-    public static IServiceCollection AddFairUpstreamQueue(this IServiceCollection services)
-    {
-        if (services.TryAddStage<FairUpstreamStage>())
+    /// <summary>Registers the stage, the per-cluster fair queues and their metrics, with the auto-throttle they report to.</summary>
+    public static IServiceCollection AddFairUpstreamQueue(this IServiceCollection services) =>
+        services.AddStage<FairUpstreamStage>(static s =>
         {
-            services.AddTenantLimits();
-            services.AddSingleton<FairnessMetrics>();
-            services.AddSingleton<FairQueueRegistry>();
-            services.AddSingleton<FairUpstreamStage>();
-        }
-
-        return services;
-    }
+            s.AddTenantLimits();
+            s.AddSingleton<FairnessMetrics>();
+            s.AddSingleton<FairQueueRegistry>();
+        });
 
     /// <summary>Adds the stage: a slot of the cluster's capacity is held for exactly the upstream call.</summary>
-    public static IApplicationBuilder UseFairUpstreamQueue(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<FairUpstreamStage>(nameof(AddFairUpstreamQueue)).InvokeAsync);
+    public static IApplicationBuilder UseFairUpstreamQueue(this IApplicationBuilder proxy) => proxy.UseStage<FairUpstreamStage>(nameof(AddFairUpstreamQueue));
 }

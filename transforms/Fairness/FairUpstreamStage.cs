@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -12,7 +13,7 @@ namespace Gateway.Transforms.Fairness;
 /// fair-queue lane when the cluster is saturated, and gives it back when the rest of the pipeline has finished
 /// (however it finished). A request that cannot meet its deadline is shed with 503 problem+json and <c>Retry-After</c>.
 /// </summary>
-internal sealed partial class FairUpstreamStage
+internal sealed partial class FairUpstreamStage : IGatewayStage
 {
     private readonly FairQueueRegistry _registry;
     private readonly FairnessMetrics _metrics;
@@ -32,7 +33,7 @@ internal sealed partial class FairUpstreamStage
         _logger = logger;
     }
 
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();

@@ -10,22 +10,16 @@ namespace Gateway.Transforms.Tenancy;
 public static class TenantResolutionExtensions
 {
     /// <summary>
-    /// Registers the token validator, the stage and the transform that sets <c>X-Tenant-Id</c> / <c>X-Tenant-Tier</c>
+    /// Registers the stage, the token validator and the transform that sets <c>X-Tenant-Id</c> / <c>X-Tenant-Tier</c>
     /// for the upstream. Requires <c>IGatewaySettings</c>.
     /// </summary>
-    public static IServiceCollection AddTenantResolution(this IServiceCollection services)
-    {
-        if (services.TryAddStage<TenantResolutionStage>())
+    public static IServiceCollection AddTenantResolution(this IServiceCollection services) =>
+        services.AddStage<TenantResolutionStage>(static s =>
         {
-            services.TryAddSingleton<TenantTokenValidator>();
-            services.AddSingleton<TenantResolutionStage>();
-            services.AddSingleton<ITransformProvider, TenantHeadersTransformProvider>();
-        }
-
-        return services;
-    }
+            s.TryAddSingleton<TenantTokenValidator>();
+            s.AddSingleton<ITransformProvider, TenantHeadersTransformProvider>();
+        });
 
     /// <summary>Adds the stage: every later stage can rely on a verified tenant and its tier.</summary>
-    public static IApplicationBuilder UseTenantResolution(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<TenantResolutionStage>(nameof(AddTenantResolution)).InvokeAsync);
+    public static IApplicationBuilder UseTenantResolution(this IApplicationBuilder proxy) => proxy.UseStage<TenantResolutionStage>(nameof(AddTenantResolution));
 }

@@ -1,6 +1,7 @@
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Model;
@@ -11,7 +12,7 @@ namespace Gateway.Transforms.Tenancy;
 /// Proxy stage: verifies the bearer token and resolves the tenant's tier. Nothing reaches the upstream
 /// without a verified tenant (401) that is in the tier table or covered by a default tier (403).
 /// </summary>
-internal sealed partial class TenantResolutionStage
+internal sealed partial class TenantResolutionStage : IGatewayStage
 {
     private readonly TenantTokenValidator _validator;
     private readonly ILogger<TenantResolutionStage> _logger;
@@ -25,7 +26,7 @@ internal sealed partial class TenantResolutionStage
         _logger = logger;
     }
 
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();

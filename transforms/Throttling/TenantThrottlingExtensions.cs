@@ -11,32 +11,25 @@ namespace Gateway.Transforms.Throttling;
 public static class TenantThrottlingExtensions
 {
     /// <summary>
-    /// Registers the limiters (shared through Redis, local as fallback), hot-tenant detection, the once-a-second monitor
-    /// and the admin details, with the shared Redis guard and tenant-limit policy they use. Requires <c>IGatewaySettings</c>.
+    /// Registers the stage, the limiters (shared through Redis, local as fallback), hot-tenant detection, the
+    /// once-a-second monitor and the admin details, with the Redis guard and tenant-limit policy they use.
+    /// Requires <c>IGatewaySettings</c>.
     /// </summary>
-    public static IServiceCollection AddTenantThrottling(this IServiceCollection services)
-    {
-        if (!services.TryAddStage<TenantThrottlingStage>())
+    public static IServiceCollection AddTenantThrottling(this IServiceCollection services) =>
+        services.AddStage<TenantThrottlingStage>(static s =>
         {
-            // Registered already: a second hosted monitor or admin contributor would run twice.
-            return services;
-        }
-
-        services.AddGatewayRedis();
-        services.AddTenantLimits();
-        services.AddSingleton<ThrottlingMetrics>();
-        services.AddSingleton<SharedRateLimiter>();
-        services.AddSingleton<LocalRateLimiters>();
-        services.AddSingleton<TenantRateLimiter>();
-        services.AddSingleton<HotTenantDetector>();
-        services.AddSingleton<TenantThrottlingStage>();
-        services.AddSingleton<ThrottlingMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<ThrottlingMonitor>());
-        services.AddSingleton<ITenantAdminDetails, ThrottlingAdminDetails>();
-        return services;
-    }
+            s.AddGatewayRedis();
+            s.AddTenantLimits();
+            s.AddSingleton<ThrottlingMetrics>();
+            s.AddSingleton<SharedRateLimiter>();
+            s.AddSingleton<LocalRateLimiters>();
+            s.AddSingleton<TenantRateLimiter>();
+            s.AddSingleton<HotTenantDetector>();
+            s.AddSingleton<ThrottlingMonitor>();
+            s.AddHostedService(sp => sp.GetRequiredService<ThrottlingMonitor>());
+            s.AddSingleton<ITenantAdminDetails, ThrottlingAdminDetails>();
+        });
 
     /// <summary>Adds the stage: a refused request costs no cache lookup and no upstream call.</summary>
-    public static IApplicationBuilder UseTenantThrottling(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<TenantThrottlingStage>(nameof(AddTenantThrottling)).InvokeAsync);
+    public static IApplicationBuilder UseTenantThrottling(this IApplicationBuilder proxy) => proxy.UseStage<TenantThrottlingStage>(nameof(AddTenantThrottling));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Gateway.Transforms.Infrastructure.TenantLimits;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +12,7 @@ namespace Gateway.Transforms.Throttling;
 /// A refused request gets 429 problem+json with <c>Retry-After</c> and the <c>RateLimit</c> headers and costs nothing
 /// more (no cache lookup, no upstream call). Admitted responses carry the <c>RateLimit</c> headers too.
 /// </summary>
-internal sealed class TenantThrottlingStage
+internal sealed class TenantThrottlingStage : IGatewayStage
 {
     private readonly TenantRateLimiter _limiter;
     private readonly HotTenantDetector _hot;
@@ -28,7 +29,7 @@ internal sealed class TenantThrottlingStage
         _limits = limits;
     }
 
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();

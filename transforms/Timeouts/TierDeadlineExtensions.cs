@@ -8,17 +8,8 @@ namespace Gateway.Transforms.Timeouts;
 public static class TierDeadlineExtensions
 {
     /// <summary>Registers the stage.</summary>
-    public static IServiceCollection AddTierDeadline(this IServiceCollection services)
-    {
-        if (services.TryAddStage<TierDeadlineStage>())
-        {
-            services.AddSingleton<TierDeadlineStage>();
-        }
-
-        return services;
-    }
+    public static IServiceCollection AddTierDeadline(this IServiceCollection services) => services.AddStage<TierDeadlineStage>();
 
     /// <summary>Adds the stage: every later stage and the upstream call are cancelled when the tier's budget is spent.</summary>
-    public static IApplicationBuilder UseTierDeadline(this IApplicationBuilder proxy) =>
-        proxy.Use(proxy.GetStage<TierDeadlineStage>(nameof(AddTierDeadline)).InvokeAsync);
+    public static IApplicationBuilder UseTierDeadline(this IApplicationBuilder proxy) => proxy.UseStage<TierDeadlineStage>(nameof(AddTierDeadline));
 }

@@ -1,6 +1,7 @@
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Http;
 using Gateway.Transforms.Infrastructure.Problems;
+using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ namespace Gateway.Transforms.Timeouts;
 /// For <c>text/event-stream</c> answers the deadline covers the time to the response headers only:
 /// a stream that has started is governed by the cluster's activity timeout instead.
 /// </remarks>
-internal sealed partial class TierDeadlineStage
+internal sealed partial class TierDeadlineStage : IGatewayStage
 {
     private readonly TimeProvider _time;
     private readonly ILogger<TierDeadlineStage> _logger;
@@ -30,7 +31,7 @@ internal sealed partial class TierDeadlineStage
         _logger = logger;
     }
 
-    /// <summary>Runs the stage.</summary>
+    /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.GetGatewayRequest();
