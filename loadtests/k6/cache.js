@@ -14,10 +14,15 @@ import { buildReport, metricValues, summaryOutputs } from './lib/summary.js';
 import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 import { idealHitRate } from './lib/zipf.js';
 
+/** @import { Scenario } from 'k6/options' */
+/** @import { SetupData, SummaryData } from './lib/types.js' */
+
 const cfg = loadConfig('cache');
 const sc = cfg.scenario;
+/** @type {Array<[string, number]>} */
 const PHASES = [['warmup', 0], ['measure', sc.warmupSeconds]];
 
+/** @type {Record<string, Scenario>} */
 const scenarios = {};
 for (const t of cfg.tenants) {
   scenarios[`steady_${t.key}`] = arrivalScenario({
@@ -41,11 +46,13 @@ export function setup() {
   return startRun(cfg, (w) => console.warn(w));
 }
 
+/** @param {SetupData} data */
 export function tenant(data) {
   const t = currentTenant(cfg);
   sendQuery(cfg, { tenant: t, role: 'tenant', phase: phaseAt(elapsedSeconds(), PHASES), query: nextQuery(cfg, t, data.runId) });
 }
 
+/** @param {SummaryData} data */
 export function handleSummary(data) {
   const rows = [];
   const json = [];

@@ -2,9 +2,11 @@
 # Checks the k6 load tests without k6 (it cannot be installed everywhere); needs node >= 20.6.
 #   1. every .js/.mjs under loadtests/k6 parses as an ES module (node --check)
 #   2. k6 scripts import only k6 built-ins and local files; pure lib modules import no k6 at all
-#   3. loadtests/scenarios.json (or $SCENARIO_FILE) is valid: shape, tenant references, reachable targets
-#   4. self-test of the pure JS (Zipf sampler, JWT assembly, config resolution, summary helpers)
-#   5. dry run of every script against an in-memory fake gateway in virtual time: all thresholds
+#   3. type-check: tsc --checkJs (tsconfig.json) over the scripts and lib/ against the k6 API types
+#      (@types/k6, pinned in package.json / package-lock.json; `npm ci` when node_modules is missing or stale)
+#   4. loadtests/scenarios.json (or $SCENARIO_FILE) is valid: shape, tenant references, reachable targets
+#   5. self-test of the pure JS (Zipf sampler, JWT assembly, config resolution, summary helpers)
+#   6. dry run of every script against an in-memory fake gateway in virtual time: all thresholds
 #      pass for a correct gateway, and each deliberately broken gateway trips the matching threshold
 # Works from any directory; exits non-zero if anything fails.
 set -euo pipefail
@@ -39,6 +41,18 @@ echo "parsed $checked files"
 
 step "imports"
 node "$K6_DIR/test/lint-imports.mjs" "$K6_DIR" || fail "import lint"
+
+step "types: tsc --checkJs against @types/k6"
+typecheck() {
+  command -v npm >/dev/null 2>&1 || { fail "npm is required for the type-check"; return; }
+  # node_modules/.package-lock.json is what npm last installed; a newer package-lock.json means a version bump.
+  if [[ ! -d "$K6_DIR/node_modules" || "$K6_DIR/package-lock.json" -nt "$K6_DIR/node_modules/.package-lock.json" ]]; then
+    (cd "$K6_DIR" && npm ci --no-audit --no-fund --loglevel=error) || { fail "npm ci in loadtests/k6"; return; }
+  fi
+  (cd "$K6_DIR" && npx --no -- tsc -p tsconfig.json) || { fail "type-check (tsc -p loadtests/k6/tsconfig.json)"; return; }
+  echo "tsc $(cd "$K6_DIR" && npx --no -- tsc --version | sed 's/^Version //'): no type errors"
+}
+typecheck
 
 step "scenario file"
 node --import "$SHIM" "$K6_DIR/test/validate-scenarios.mjs" "$SCENARIO_FILE" || fail "scenario file $SCENARIO_FILE"

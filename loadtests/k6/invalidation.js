@@ -13,17 +13,21 @@
 import { sleep } from 'k6';
 import { Rate } from 'k6/metrics';
 import { adminToken, tenantToken } from './lib/auth.js';
-import { queryText, startRun } from './lib/config-core.js';
+import { queryText, startRun, tenantOf } from './lib/config-core.js';
 import { loadConfig } from './lib/config.js';
 import { arrivalScenario, phaseAt } from './lib/load-shape.js';
 import { cacheMetrics, currentTenant, elapsedSeconds, invalidateCache, nextQuery, sendQuery } from './lib/rag.js';
 import { buildReport, summaryOutputs } from './lib/summary.js';
 import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 
+/** @import { Scenario } from 'k6/options' */
+/** @import { SetupData, SummaryData, SummaryMetric, Tenant } from './lib/types.js' */
+
 const cfg = loadConfig('invalidation');
 const sc = cfg.scenario;
-const target = cfg.tenants.find((t) => t.id === sc.invalidateTenant);
+const target = tenantOf(cfg, sc.invalidateTenant);
 const others = cfg.tenants.filter((t) => t.id !== target.id);
+/** @type {Array<[string, number]>} */
 const PHASES = [['pre', 0], ['post', sc.invalidateAtSeconds]];
 
 const probeWarm = new Rate('inv_probe_warm');
@@ -33,6 +37,7 @@ const adminInvalidateOk = new Rate('inv_admin_ok');
 const targetProbeMiss = new Rate('inv_probe_miss');
 const otherProbeHit = new Rate('inv_probe_other_hit');
 
+/** @type {Record<string, Scenario>} */
 const scenarios = {};
 for (const t of cfg.tenants) {
   scenarios[`steady_${t.key}`] = arrivalScenario({
@@ -74,6 +79,7 @@ export function setup() {
   return startRun(cfg, (w) => console.warn(w));
 }
 
+/** @param {SetupData} data */
 export function tenant(data) {
   const t = currentTenant(cfg);
   sendQuery(cfg, {
@@ -90,28 +96,37 @@ const METRICS_FIELDS = ['tenant_id', 'hits', 'misses', 'hit_rate', 'size_bytes',
 // limit): a probe refused with 429 says nothing about the cache, so it waits the advised time and asks again.
 const PROBE_ATTEMPTS = 3;
 
+/**
+ * @param {SetupData} data
+ * @param {Tenant} t
+ * @param {number} i
+ */
 function probe(data, t, i) {
-  let result;
-  for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
-    result = sendQuery(cfg, {
-      tenant: t,
-      role: 'probe',
-      phase: 'probe',
-      query: queryText(cfg.queryTemplate, data.runId, `invalidation-probe-${i}`),
-      expectThrottle: true,
-    });
-    if (result.status !== 429) break;
+  const send = () => sendQuery(cfg, {
+    tenant: t,
+    role: 'probe',
+    phase: 'probe',
+    query: queryText(cfg.queryTemplate, data.runId, `invalidation-probe-${i}`),
+    expectThrottle: true,
+  });
+  let result = send();
+  for (let attempt = 2; attempt <= PROBE_ATTEMPTS && result.status === 429; attempt++) {
     sleep(1);
+    result = send();
   }
   return result;
 }
 
+/**
+ * @param {string} tenantId
+ * @param {string} token
+ */
 function metricsAnswerOk(tenantId, token) {
-  const res = cacheMetrics(cfg, tenantId, token, { role: 'admin' });
-  return res.status === 200 && res.body !== null && res.body.tenant_id === tenantId &&
-    METRICS_FIELDS.every((f) => f in res.body);
+  const { status, body } = cacheMetrics(cfg, tenantId, token, { role: 'admin' });
+  return status === 200 && body !== null && body.tenant_id === tenantId && METRICS_FIELDS.every((f) => f in body);
 }
 
+/** @param {SetupData} data */
 export function invalidate(data) {
   const probes = Array.from({ length: sc.probeQueries }, (_, i) => i + 1);
   const admin = adminToken(cfg);
@@ -151,6 +166,7 @@ export function invalidate(data) {
   console.log(`invalidation of ${target.id}: admin status ${outcome.invalidateStatus}, cross-tenant attempt status ${outcome.crossTenantStatus}`);
 }
 
+/** @param {SummaryData} data */
 export function handleSummary(data) {
   const report = buildReport({
     script: 'invalidation',
@@ -164,6 +180,7 @@ export function handleSummary(data) {
       rows: cfg.tenants.map((t) => {
         const pre = data.metrics[sel(METRIC.cacheHit, { tenant: t.id, phase: 'pre' })];
         const post = data.metrics[sel(METRIC.cacheHit, { tenant: t.id, phase: 'post' })];
+        /** @param {SummaryMetric | undefined} m */
         const pct = (m) => (m && m.values && typeof m.values.rate === 'number' ? `${(m.values.rate * 100).toFixed(2)}%` : '-');
         return [t.id, pct(pre), pct(post), t.id === target.id ? '(invalidated)' : `>${sc.minHitRate * 100}%`];
       }),

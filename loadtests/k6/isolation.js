@@ -5,22 +5,27 @@
 //
 //   k6 run -e BASE_URL=https://gateway.example loadtests/k6/isolation.js
 
-import { startRun } from './lib/config-core.js';
+import { startRun, tenantOf } from './lib/config-core.js';
 import { arrivalScenario, phaseAt } from './lib/load-shape.js';
 import { loadConfig } from './lib/config.js';
 import { currentTenant, elapsedSeconds, nextQuery, sendQuery } from './lib/rag.js';
 import { buildReport, metricValues, summaryOutputs } from './lib/summary.js';
 import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 
+/** @import { Scenario } from 'k6/options' */
+/** @import { SetupData, SummaryData } from './lib/types.js' */
+
 const cfg = loadConfig('isolation');
 const sc = cfg.scenario;
-const spikeTenant = cfg.tenants.find((t) => t.id === sc.spikeTenant);
+const spikeTenant = tenantOf(cfg, sc.spikeTenant);
 const victims = cfg.tenants.filter((t) => t.id !== sc.spikeTenant);
 const spikeEnd = sc.spikeStartSeconds + sc.spikeDurationSeconds;
 // The spike is defined against the limit the gateway enforces, so RATE_SCALE does not shrink it.
 const spikeRate = sc.spikeMultiplier * sc.spikeLimitQps;
+/** @type {Array<[string, number]>} */
 const PHASES = [['warmup', 0], ['baseline', sc.warmupSeconds], ['spike', sc.spikeStartSeconds], ['recovery', spikeEnd]];
 
+/** @type {Record<string, Scenario>} */
 const scenarios = {};
 for (const t of cfg.tenants) {
   const role = t.id === spikeTenant.id ? 'spiker' : 'victim';
@@ -75,6 +80,11 @@ export function setup() {
   return startRun(cfg, (w) => console.warn(w));
 }
 
+/**
+ * @param {SetupData} data
+ * @param {string} role
+ * @param {boolean} expectThrottle
+ */
 function drive(data, role, expectThrottle) {
   const tenant = currentTenant(cfg);
   sendQuery(cfg, {
@@ -86,19 +96,26 @@ function drive(data, role, expectThrottle) {
   });
 }
 
+/** @param {SetupData} data */
 export function victim(data) {
   drive(data, 'victim', false);
 }
 
+/** @param {SetupData} data */
 export function spiker(data) {
   drive(data, 'spiker', true);
 }
 
+/** @param {SetupData} data */
 export function spike(data) {
   drive(data, 'spike', true);
 }
 
-/** p95 change from the baseline window to the spike window for a set of tags. */
+/**
+ * p95 change from the baseline window to the spike window for a set of tags.
+ * @param {SummaryData} data
+ * @param {Record<string, string>} tags
+ */
 function p95Change(data, tags) {
   const base = metricValues(data, sel(METRIC.latency, { ...tags, phase: 'baseline' })) || {};
   const during = metricValues(data, sel(METRIC.latency, { ...tags, phase: 'spike' })) || {};
@@ -109,8 +126,10 @@ function p95Change(data, tags) {
     ok: typeof increasePct === 'number' && increasePct <= allowedIncrease };
 }
 
+/** @param {number | undefined} v */
 const pctText = (v) => (typeof v === 'number' ? `${v.toFixed(1)}%` : '-');
 
+/** @param {SummaryData} data */
 export function handleSummary(data) {
   const rows = [];
   const comparison = [];

@@ -12,12 +12,17 @@ import { currentTenant, elapsedSeconds, nextQuery, sendQuery } from './lib/rag.j
 import { buildReport, metricValues, summaryOutputs } from './lib/summary.js';
 import { METRIC, scriptOptions, sel, ThresholdSet } from './lib/thresholds.js';
 
+/** @import { Scenario } from 'k6/options' */
+/** @import { SetupData, SummaryData } from './lib/types.js' */
+
 const cfg = loadConfig('sla');
 const sc = cfg.scenario;
 const warmup = sc.warmupSeconds || 0;
+/** @type {Array<[string, number]>} */
 const PHASES = [['warmup', 0], ['measure', warmup]];
 const tiersInUse = [...new Set(cfg.tenants.map((t) => t.tier))];
 
+/** @type {Record<string, Scenario>} */
 const scenarios = {};
 for (const t of cfg.tenants) {
   scenarios[`steady_${t.key}`] = arrivalScenario({
@@ -44,11 +49,13 @@ export function setup() {
   return startRun(cfg, (w) => console.warn(w));
 }
 
+/** @param {SetupData} data */
 export function tenant(data) {
   const t = currentTenant(cfg);
   sendQuery(cfg, { tenant: t, role: 'tenant', phase: phaseAt(elapsedSeconds(), PHASES), query: nextQuery(cfg, t, data.runId) });
 }
 
+/** @param {SummaryData} data */
 export function handleSummary(data) {
   const rows = [];
   const json = [];

@@ -7,6 +7,8 @@ import encoding from 'k6/encoding';
 import { envSuffix } from './config-core.js';
 import { buildClaims, createJwtSigner } from './jwt.js';
 
+/** @import { Config } from './types.js' */
+
 const signer = createJwtSigner({
   b64UrlEncode: (text) => encoding.b64encode(text, 'rawurl'),
   hmacSha256B64Url: (key, message) => crypto.hmac('sha256', key, message, 'base64rawurl'),
@@ -16,8 +18,15 @@ const signer = createJwtSigner({
 const REMINT_BEFORE_EXPIRY_SECONDS = 60;
 
 // Module state is per VU: every k6 VU has its own JavaScript runtime.
+/** @type {Record<string, { token: string, exp: number }>} */
 const minted = {};
 
+/**
+ * @param {Config} cfg
+ * @param {string} cacheKey
+ * @param {{ subject: string, tenantId?: string, scope?: string }} who
+ * @returns {string}
+ */
 function mint(cfg, cacheKey, { subject, tenantId, scope }) {
   const now = Date.now() / 1000;
   const cached = minted[cacheKey];
@@ -38,12 +47,21 @@ function mint(cfg, cacheKey, { subject, tenantId, scope }) {
   return token;
 }
 
+/**
+ * @param {Config} cfg
+ * @param {string} tenantId
+ * @returns {string}
+ */
 export function tenantToken(cfg, tenantId) {
   const external = __ENV[`TOKEN_${envSuffix(tenantId)}`];
   if (external) return external;
   return mint(cfg, `tenant:${tenantId}`, { subject: `${cfg.jwt.subjectPrefix}${tenantId}`, tenantId });
 }
 
+/**
+ * @param {Config} cfg
+ * @returns {string}
+ */
 export function adminToken(cfg) {
   if (__ENV.ADMIN_TOKEN) return __ENV.ADMIN_TOKEN;
   return mint(cfg, 'admin', {

@@ -5,22 +5,42 @@
 import { FEASIBILITY_MARGIN, SCENARIO_NAMES, validateScenarioFile } from './scenario-file.js';
 import { idealHitRate } from './zipf.js';
 
+/** @import { AnyConfig, Config, Env, ScenarioFile, ScenarioName, ScenarioSettingsMap, SetupData, Tenant } from './types.js' */
+
+/** @param {Env | undefined} env @param {string} key @returns {string | undefined} */
 const envValue = (env, key) => (env && env[key] !== undefined && env[key] !== '' ? String(env[key]) : undefined);
 
+/**
+ * @param {Env} env
+ * @param {string} key
+ * @param {number} [fallback] when the variable is unset; without one it is required
+ * @returns {number}
+ */
 function positiveNumberFromEnv(env, key, fallback) {
   const value = envValue(env, key);
-  if (value === undefined) return fallback;
+  if (value === undefined) {
+    if (fallback === undefined) throw new Error(`${key} is required`);
+    return fallback;
+  }
   const parsed = Number(value);
   if (!(Number.isFinite(parsed) && parsed > 0)) throw new Error(`${key} must be a positive number, got "${value}"`);
   return parsed;
 }
 
-/** k6 scenario names allow [0-9a-zA-Z_-] only. */
+/**
+ * k6 scenario names allow [0-9a-zA-Z_-] only.
+ * @param {...string} parts
+ * @returns {string}
+ */
 export function scenarioKey(...parts) {
   return parts.join('_').replace(/[^0-9A-Za-z_-]/g, '_');
 }
 
-/** Env-var suffix for a tenant: t01 -> T01, team.a -> TEAM_A (TOKEN_<SUFFIX>, BASELINE_P95_<SUFFIX>). */
+/**
+ * Env-var suffix for a tenant: t01 -> T01, team.a -> TEAM_A (TOKEN_<SUFFIX>, BASELINE_P95_<SUFFIX>).
+ * @param {string} tenantId
+ * @returns {string}
+ */
 export function envSuffix(tenantId) {
   return tenantId.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
@@ -29,14 +49,21 @@ export function envSuffix(tenantId) {
  * Applies env overrides to a validated scenario file and returns what a script needs for one
  * scenario. Throws with every problem listed, so k6 stops at init instead of running a test
  * that cannot prove anything.
+ * @template {ScenarioName} N
+ * @param {unknown} input the parsed scenario file, validated here
+ * @param {Env} env
+ * @param {N} scenarioName
+ * @returns {Config<N>}
  */
-export function resolveConfig(raw, env, scenarioName) {
+export function resolveConfig(input, env, scenarioName) {
   if (!SCENARIO_NAMES.includes(scenarioName)) throw new Error(`unknown scenario "${scenarioName}"`);
-  const errors = validateScenarioFile(raw);
+  const errors = validateScenarioFile(input);
   if (errors.length > 0) throw new Error(`scenario file is invalid:\n  - ${errors.join('\n  - ')}`);
+  const raw = /** @type {ScenarioFile} */ (input);
 
   const rateScale = positiveNumberFromEnv(env, 'RATE_SCALE', 1);
   const durationScale = positiveNumberFromEnv(env, 'DURATION_SCALE', 1);
+  /** @param {number} seconds */
   const scaleSeconds = (seconds) => (seconds === 0 ? 0 : Math.max(1, Math.round(seconds * durationScale)));
 
   const wanted = envValue(env, 'TENANTS');
@@ -57,30 +84,36 @@ export function resolveConfig(raw, env, scenarioName) {
   }));
   if (tenants.length === 0) throw new Error('no tenants selected');
 
-  const scenario = {};
+  /** @type {Record<string, unknown>} */
+  const settings = {};
   for (const [key, value] of Object.entries(raw.scenarios[scenarioName])) {
     if (key.startsWith('_')) continue;
-    scenario[key] = key.endsWith('Seconds') && typeof value === 'number' ? scaleSeconds(value) : value;
+    settings[key] = key.endsWith('Seconds') && typeof value === 'number' ? scaleSeconds(value) : value;
   }
+  const scenario = /** @type {ScenarioSettingsMap[N]} */ (settings);
+  /** @param {string} id */
   const has = (id) => tenants.some((t) => t.id === id);
   if (scenarioName === 'isolation') {
-    scenario.spikeLimitQps = positiveNumberFromEnv(env, 'SPIKE_LIMIT_QPS', scenario.spikeLimitQps);
-    scenario.spikeMultiplier = positiveNumberFromEnv(env, 'SPIKE_MULTIPLIER', scenario.spikeMultiplier);
-    if (!has(scenario.spikeTenant)) throw new Error(`TENANTS must include the spike tenant ${scenario.spikeTenant}`);
+    const iso = /** @type {ScenarioSettingsMap['isolation']} */ (scenario);
+    iso.spikeLimitQps = positiveNumberFromEnv(env, 'SPIKE_LIMIT_QPS', iso.spikeLimitQps);
+    iso.spikeMultiplier = positiveNumberFromEnv(env, 'SPIKE_MULTIPLIER', iso.spikeMultiplier);
+    if (!has(iso.spikeTenant)) throw new Error(`TENANTS must include the spike tenant ${iso.spikeTenant}`);
     if (tenants.length < 2) throw new Error('isolation needs at least one victim tenant besides the spike tenant');
-    if (scenario.spikeStartSeconds + scenario.spikeDurationSeconds > scenario.durationSeconds ||
-      scenario.spikeStartSeconds <= scenario.warmupSeconds) {
+    if (iso.spikeStartSeconds + iso.spikeDurationSeconds > iso.durationSeconds ||
+      iso.spikeStartSeconds <= iso.warmupSeconds) {
       throw new Error('DURATION_SCALE rounding broke the warm-up/baseline/spike windows; pick another scale');
     }
   }
   if (scenarioName === 'invalidation') {
-    if (!has(scenario.invalidateTenant)) throw new Error(`TENANTS must include the invalidated tenant ${scenario.invalidateTenant}`);
+    const inv = /** @type {ScenarioSettingsMap['invalidation']} */ (scenario);
+    if (!has(inv.invalidateTenant)) throw new Error(`TENANTS must include the invalidated tenant ${inv.invalidateTenant}`);
     if (tenants.length < 2) throw new Error('invalidation needs at least one other tenant to observe');
-    if (scenario.invalidateAtSeconds >= scenario.durationSeconds) {
+    if (inv.invalidateAtSeconds >= inv.durationSeconds) {
       throw new Error('DURATION_SCALE rounding put the invalidation after the end of the run');
     }
   }
 
+  /** @type {Record<string, number>} */
   const baselineP95 = {};
   for (const t of tenants) {
     const value = envValue(env, `BASELINE_P95_${envSuffix(t.id)}`);
@@ -115,20 +148,40 @@ export function resolveConfig(raw, env, scenarioName) {
   };
 }
 
-/** Warnings for a resolved config whose scaled rates make the hit-rate target unreachable. */
+/**
+ * The selected tenant with this id. resolveConfig already refuses a TENANTS list without the spike or
+ * invalidated tenant, so this throws only on a programming error.
+ * @param {Config} cfg
+ * @param {string} id
+ * @returns {Tenant}
+ */
+export function tenantOf(cfg, id) {
+  const tenant = cfg.tenants.find((t) => t.id === id);
+  if (!tenant) throw new Error(`tenant ${id} is not among the selected tenants`);
+  return tenant;
+}
+
+/**
+ * Warnings for a resolved config whose scaled rates make the hit-rate target unreachable.
+ * @param {AnyConfig} cfg
+ * @returns {string[]}
+ */
 export function feasibilityWarnings(cfg) {
-  const sc = cfg.scenario;
   let windows = null;
   if (cfg.scenarioName === 'cache') {
-    windows = { candidates: cfg.tenants, warm: sc.warmupSeconds, measure: sc.durationSeconds - sc.warmupSeconds };
+    const sc = cfg.scenario;
+    windows = { sc, candidates: cfg.tenants, warm: sc.warmupSeconds, measure: sc.durationSeconds - sc.warmupSeconds };
   } else if (cfg.scenarioName === 'invalidation') {
+    const sc = cfg.scenario;
     windows = {
+      sc,
       candidates: cfg.tenants.filter((t) => t.id !== sc.invalidateTenant),
       warm: sc.invalidateAtSeconds,
       measure: sc.durationSeconds - sc.invalidateAtSeconds,
     };
   }
   if (!windows) return [];
+  const { sc } = windows;
   const warnings = [];
   for (const t of windows.candidates) {
     const ideal = idealHitRate({
@@ -146,17 +199,33 @@ export function feasibilityWarnings(cfg) {
   return warnings;
 }
 
-/** The query text both load tools send: same text for every tenant, so leaks are detectable. */
+/**
+ * The query text both load tools send: same text for every tenant, so leaks are detectable.
+ * @param {string} template
+ * @param {string} runId
+ * @param {number | string} rank
+ * @returns {string}
+ */
 export function queryText(template, runId, rank) {
   return template.split('{runId}').join(runId).split('{rank}').join(String(rank));
 }
 
-/** A short id that keeps one run's queries from hitting cache entries of an earlier run. */
+/**
+ * A short id that keeps one run's queries from hitting cache entries of an earlier run.
+ * @param {number} nowMs
+ * @param {number} random in [0, 1)
+ * @returns {string}
+ */
 export function newRunId(nowMs, random) {
   return `${Math.floor(nowMs).toString(36)}${Math.floor(random * 1296).toString(36).padStart(2, '0')}`;
 }
 
-/** What every script's `setup()` returns: the run id that keeps earlier runs' cache entries out; warns about infeasible targets. */
+/**
+ * What every script's `setup()` returns: the run id that keeps earlier runs' cache entries out; warns about infeasible targets.
+ * @param {AnyConfig} cfg
+ * @param {(warning: string) => void} warn
+ * @returns {SetupData}
+ */
 export function startRun(cfg, warn) {
   for (const w of feasibilityWarnings(cfg)) warn(w);
   return { runId: cfg.runId || newRunId(Date.now(), Math.random()) };

@@ -4,9 +4,15 @@
 
 import { resolveConfig } from './config-core.js';
 
+/** @import { Config, Env, ScenarioName } from './types.js' */
+
 const DEFAULT_SCENARIO_FILE = import.meta.resolve('../../scenarios.json');
 
-/** SCENARIO_FILE: absolute, file:// URL, or relative to the current directory ($PWD). */
+/**
+ * SCENARIO_FILE: absolute, file:// URL, or relative to the current directory ($PWD).
+ * @param {Env} env
+ * @returns {string}
+ */
 function scenarioFileUrl(env) {
   const path = env.SCENARIO_FILE;
   if (!path) return DEFAULT_SCENARIO_FILE;
@@ -15,14 +21,20 @@ function scenarioFileUrl(env) {
   return import.meta.resolve(`../../../${path}`); // no $PWD (e.g. --include-system-env-vars=false): repo root
 }
 
-/** Call from a script's init context (top level): open() is only available there. */
+/**
+ * Call from a script's init context (top level): open() is only available there.
+ * @template {ScenarioName} N
+ * @param {N} scenarioName
+ * @returns {Config<N>}
+ */
 export function loadConfig(scenarioName) {
   const url = scenarioFileUrl(__ENV);
   let raw;
   try {
     raw = JSON.parse(open(url));
   } catch (e) {
-    throw new Error(`cannot read scenario file ${url}: ${e.message || e}`);
+    const message = e && typeof e === 'object' && 'message' in e ? e.message : undefined;
+    throw new Error(`cannot read scenario file ${url}: ${message || e}`);
   }
   return resolveConfig(raw, __ENV, scenarioName);
 }

@@ -11,6 +11,10 @@ import { queryText } from './config-core.js';
 import { METRIC } from './thresholds.js';
 import { samplerFor } from './zipf.js';
 
+/** @import { Params, Response } from 'k6/http' */
+/** @import { Config, Tenant } from './types.js' */
+/** @import { ZipfSampler } from './zipf.js' */
+
 const latency = new Trend(METRIC.latency, true);
 const cacheHit = new Rate(METRIC.cacheHit);
 const withinSla = new Rate(METRIC.withinSla);
@@ -24,7 +28,12 @@ const limitHeaders = new Rate(METRIC.limitHeaders);
 /** Expected statuses for traffic that is supposed to be throttled (keeps http_req_failed honest). */
 const THROTTLE_EXPECTED = http.expectedStatuses({ min: 200, max: 299 }, 429);
 
-/** Case-insensitive header lookup (k6 canonicalises names: RateLimit-Policy -> Ratelimit-Policy). */
+/**
+ * Case-insensitive header lookup (k6 canonicalises names: RateLimit-Policy -> Ratelimit-Policy).
+ * @param {Response | null | undefined} res
+ * @param {string} name
+ * @returns {string | undefined}
+ */
 export function header(res, name) {
   if (!res || !res.headers) return undefined;
   const wanted = name.toLowerCase();
@@ -34,7 +43,11 @@ export function header(res, name) {
   return undefined;
 }
 
-/** The tenant this scenario drives (set per scenario through its env by arrivalScenario). */
+/**
+ * The tenant this scenario drives (set per scenario through its env by arrivalScenario).
+ * @param {Config} cfg
+ * @returns {Tenant}
+ */
 export function currentTenant(cfg) {
   const id = __ENV.SCENARIO_TENANT;
   const tenant = cfg.tenants.find((t) => t.id === id);
@@ -42,12 +55,16 @@ export function currentTenant(cfg) {
   return tenant;
 }
 
-/** Seconds since the test's scenarios started (the timeline scenarios.json speaks in). */
+/**
+ * Seconds since the test's scenarios started (the timeline scenarios.json speaks in).
+ * @returns {number}
+ */
 export function elapsedSeconds() {
   const offset = Number(__ENV.SCENARIO_OFFSET_S || 0);
   return (Date.now() - exec.scenario.startTime) / 1000 + offset;
 }
 
+/** @type {Record<string, ZipfSampler>} */
 const samplers = {}; // per VU (each VU is its own JS runtime) and tenant
 
 /**
@@ -55,6 +72,10 @@ const samplers = {}; // per VU (each VU is its own JS runtime) and tenant
  * replays the same sequence; unique: a never-repeating rank, so every admitted request reaches
  * the backend. The text is identical across tenants for the same rank: a cache namespace leak
  * would hand one tenant another's answer, which rag_tenant_mismatch counts.
+ * @param {Config} cfg
+ * @param {Tenant} tenant
+ * @param {string} runId
+ * @returns {string}
  */
 export function nextQuery(cfg, tenant, runId) {
   const sc = cfg.scenario;
@@ -75,9 +96,16 @@ export function nextQuery(cfg, tenant, runId) {
   return queryText(cfg.queryTemplate, runId, sampler.next());
 }
 
+/**
+ * The response body as a JSON object, or null (no body, binary body, not JSON, or JSON that is not an object).
+ * @param {Response} res
+ * @returns {Record<string, unknown> | null}
+ */
 function parseJson(res) {
+  if (typeof res.body !== 'string') return null;
   try {
-    return JSON.parse(res.body);
+    const parsed = JSON.parse(res.body);
+    return parsed !== null && typeof parsed === 'object' ? parsed : null;
   } catch (_) {
     return null;
   }
@@ -87,9 +115,13 @@ function parseJson(res) {
  * POST /query for one tenant and record the outcome.
  * opts: { tenant, role, phase, query, expectThrottle }
  * Returns { status, durationMs, cache, body } (body parsed JSON or null).
+ * @param {Config} cfg
+ * @param {{ tenant: Tenant, role: string, phase: string, query: string, expectThrottle?: boolean }} request
+ * @returns {{ status: number, durationMs: number, cache: string | undefined, body: Record<string, unknown> | null }}
  */
 export function sendQuery(cfg, { tenant, role, phase, query, expectThrottle = false }) {
   const tags = { tenant: tenant.id, tier: tenant.tier, role, phase };
+  /** @type {Params} */
   const params = {
     headers: {
       Authorization: `Bearer ${tenantToken(cfg, tenant.id)}`,
@@ -109,6 +141,7 @@ export function sendQuery(cfg, { tenant, role, phase, query, expectThrottle = fa
   error.add(!ok, tags);
   withinSla.add(status === 200 && durationMs <= tenant.timeoutMs, tags);
 
+  /** @type {string | undefined} */
   let cache;
   let body = null;
   if (status === 200) {
@@ -140,7 +173,13 @@ export function sendQuery(cfg, { tenant, role, phase, query, expectThrottle = fa
   return { status, durationMs, cache, body };
 }
 
-/** POST /admin/cache/invalidate. Returns { status, body }. */
+/**
+ * POST /admin/cache/invalidate. Returns { status, body }.
+ * @param {Config} cfg
+ * @param {string} tenantId
+ * @param {string} token
+ * @param {Record<string, string>} tags
+ */
 export function invalidateCache(cfg, tenantId, token, tags) {
   const res = http.post(`${cfg.baseUrl}/admin/cache/invalidate`, JSON.stringify({ tenant_id: tenantId }), {
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -151,7 +190,13 @@ export function invalidateCache(cfg, tenantId, token, tags) {
   return { status: res.status, body: res.status === 200 ? parseJson(res) : null };
 }
 
-/** GET /admin/cache/metrics/{tenant}. Returns { status, body }. */
+/**
+ * GET /admin/cache/metrics/{tenant}. Returns { status, body }.
+ * @param {Config} cfg
+ * @param {string} tenantId
+ * @param {string} token
+ * @param {Record<string, string>} tags
+ */
 export function cacheMetrics(cfg, tenantId, token, tags) {
   const res = http.get(`${cfg.baseUrl}/admin/cache/metrics/${encodeURIComponent(tenantId)}`, {
     headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },

@@ -13,11 +13,17 @@ const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 /** A cache scenario must be passable by a perfect cache with this much room to spare. */
 export const FEASIBILITY_MARGIN = 0.05;
 
+/** @param {unknown} v @returns {v is Record<string, any>} */
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isPosInt = (v) => Number.isInteger(v) && v > 0;
-const isNonNegInt = (v) => Number.isInteger(v) && v >= 0;
+/** @param {unknown} v */
+const isPosInt = (v) => typeof v === 'number' && Number.isInteger(v) && v > 0;
+/** @param {unknown} v */
+const isNonNegInt = (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+/** @param {unknown} v */
 const isPosNum = (v) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+/** @param {unknown} v */
 const isFraction = (v) => typeof v === 'number' && v > 0 && v < 1;
+/** @param {unknown} v */
 const isText = (v) => typeof v === 'string' && v.trim().length > 0;
 
 /**
@@ -25,9 +31,13 @@ const isText = (v) => typeof v === 'string' && v.trim().length > 0;
  * Besides shape, it rejects scenarios that cannot prove anything: a spike that does not exceed
  * the limit, steady traffic that would itself be throttled, or a hit-rate target that even a
  * perfect cache cannot reach with the configured traffic.
+ * @param {unknown} raw the parsed JSON, not yet trusted
+ * @returns {string[]}
  */
 export function validateScenarioFile(raw) {
+  /** @type {string[]} */
   const errors = [];
+  /** @param {string} path @param {string} message */
   const fail = (path, message) => errors.push(`${path}: ${message}`);
   if (!isObject(raw)) return ['(root): must be a JSON object'];
 
@@ -72,13 +82,17 @@ export function validateScenarioFile(raw) {
   }
 
   const tenants = Array.isArray(raw.tenants) ? raw.tenants : null;
+  /** @type {Map<string, Record<string, any>>} */
   const tenantById = new Map();
   if (!tenants || tenants.length < 2) {
     fail('tenants', 'must be an array with at least two tenants (one to disturb, one to observe)');
   } else {
     tenants.forEach((tenant, i) => {
       const path = `tenants[${i}]`;
-      if (!isObject(tenant)) return fail(path, 'must be an object');
+      if (!isObject(tenant)) {
+        fail(path, 'must be an object');
+        return;
+      }
       if (typeof tenant.id !== 'string' || !ID_PATTERN.test(tenant.id)) fail(`${path}.id`, `must match ${ID_PATTERN}`);
       else if (tenantById.has(tenant.id)) fail(`${path}.id`, `duplicate tenant id "${tenant.id}"`);
       else tenantById.set(tenant.id, tenant);
@@ -98,10 +112,13 @@ export function validateScenarioFile(raw) {
   for (const name of SCENARIO_NAMES) {
     if (!isObject(scenarios[name])) fail(`scenarios.${name}`, 'is missing');
   }
+  /** @param {string} path @param {unknown} id */
   const tenantExists = (path, id) => {
-    if (!tenantById.has(id)) fail(path, `"${id}" is not in tenants`);
-    return tenantById.has(id);
+    const known = typeof id === 'string' && tenantById.has(id);
+    if (!known) fail(path, `"${id}" is not in tenants`);
+    return known;
   };
+  /** @param {string} name @param {Record<string, any>} sc @param {{ needsWarmup: boolean }} opts */
   const checkCommon = (name, sc, { needsWarmup }) => {
     const path = `scenarios.${name}`;
     if (!isPosInt(sc.durationSeconds)) fail(`${path}.durationSeconds`, 'must be a positive integer');
@@ -117,6 +134,13 @@ export function validateScenarioFile(raw) {
       if (!isPosNum(sc.zipfExponent)) fail(`${path}.zipfExponent`, 'must be a positive number');
     }
   };
+  /**
+   * @param {string} name
+   * @param {Record<string, any>} sc
+   * @param {Record<string, any>[]} candidates tenants
+   * @param {number} warmupSeconds
+   * @param {number} measureSeconds
+   */
   const checkFeasible = (name, sc, candidates, warmupSeconds, measureSeconds) => {
     if (!(isPosInt(sc.distinctQueries) && isPosNum(sc.zipfExponent) && isFraction(sc.minHitRate))) return;
     for (const tenant of candidates) {

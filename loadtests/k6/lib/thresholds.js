@@ -7,6 +7,9 @@
 
 import { plannedIterations } from './load-shape.js';
 
+/** @import { Options, Scenario } from 'k6/options' */
+/** @import { MetricKind, ThresholdEntry } from './types.js' */
+
 export const METRIC = {
   latency: 'rag_latency', // Trend (ms): every /query response, any status
   cacheHit: 'rag_cache_hit', // Rate: X-Cache == HIT among 200 answers that carry X-Cache
@@ -19,6 +22,7 @@ export const METRIC = {
   limitHeaders: 'rag_429_headers_ok', // Rate: 429 carries Retry-After, RateLimit-Policy, RateLimit
 };
 
+/** @type {Record<string, MetricKind>} */
 export const METRIC_KIND = {
   rag_latency: 'trend',
   rag_cache_hit: 'rate',
@@ -31,11 +35,17 @@ export const METRIC_KIND = {
   rag_429_headers_ok: 'rate',
 };
 
+/** @type {Record<MetricKind, string>} */
 export const REPORT_ONLY = { trend: 'max>=0', rate: 'rate>=0', counter: 'count>=0' };
 
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)', 'count'];
 
-/** `metric{k:v,...}` — the exact sub-metric name k6 reports back in handleSummary data. */
+/**
+ * `metric{k:v,...}` — the exact sub-metric name k6 reports back in handleSummary data.
+ * @param {string} metric
+ * @param {Record<string, string>} [tags]
+ * @returns {string}
+ */
 export function sel(metric, tags) {
   const parts = Object.entries(tags || {}).map(([k, v]) => `${k}:${v}`);
   return parts.length ? `${metric}{${parts.join(',')}}` : metric;
@@ -43,16 +53,26 @@ export function sel(metric, tags) {
 
 export class ThresholdSet {
   constructor() {
-    this.entries = []; // { selector, expr, why, reportOnly }
+    /** @type {ThresholdEntry[]} */
+    this.entries = [];
   }
 
-  /** A pass/fail criterion; `why` says what it proves (shown in the summary). */
+  /**
+   * A pass/fail criterion; `why` says what it proves (shown in the summary).
+   * @param {string} selector
+   * @param {string} expr
+   * @param {string} why
+   */
   require(selector, expr, why) {
     this.entries.push({ selector, expr, why, reportOnly: false });
     return this;
   }
 
-  /** Keep a sub-metric in the summary data without judging it. */
+  /**
+   * Keep a sub-metric in the summary data without judging it.
+   * @param {string} selector
+   * @param {MetricKind} kind
+   */
   report(selector, kind) {
     const expr = REPORT_ONLY[kind];
     if (!expr) throw new Error(`unknown metric kind ${kind}`);
@@ -62,14 +82,22 @@ export class ThresholdSet {
     return this;
   }
 
-  /** Report-only sub-metrics for every rag_* metric of one tenant (optionally narrowed by tags). */
+  /**
+   * Report-only sub-metrics for every rag_* metric of one tenant (optionally narrowed by tags).
+   * @param {string} tenantId
+   * @param {Record<string, string>} [extraTags]
+   */
   reportTenant(tenantId, extraTags = {}) {
     for (const name of Object.values(METRIC)) this.report(sel(name, { tenant: tenantId, ...extraTags }), METRIC_KIND[name]);
     return this;
   }
 
-  /** The `thresholds` option for k6. */
+  /**
+   * The `thresholds` option for k6.
+   * @returns {Record<string, string[]>}
+   */
   toOptions() {
+    /** @type {Record<string, string[]>} */
     const options = {};
     for (const { selector, expr } of this.entries) {
       options[selector] = options[selector] || [];
@@ -86,6 +114,10 @@ export class ThresholdSet {
 /**
  * The k6 `options` every script exports. Adds the one criterion all scripts share: the load generator kept the
  * configured arrival rates (at most 1% of planned iterations dropped, at least 5 allowed), or the run proves nothing.
+ * @param {string} testName
+ * @param {Record<string, Scenario>} scenarios
+ * @param {ThresholdSet} th
+ * @returns {Options}
  */
 export function scriptOptions(testName, scenarios, th) {
   const dropAllowance = Math.max(5, Math.ceil(plannedIterations(scenarios) * 0.01));

@@ -1,7 +1,11 @@
 // Zipf query sampler and the arithmetic behind the cache scenario's hit-rate target.
 // Pure JavaScript on purpose: no k6 import, so node runs the same code in test/selftest.mjs.
 
-/** FNV-1a 32-bit hash of a string; used to derive per-VU seeds that stay stable across runs. */
+/**
+ * FNV-1a 32-bit hash of a string; used to derive per-VU seeds that stay stable across runs.
+ * @param {string} text
+ * @returns {number}
+ */
 export function hashString(text) {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
@@ -11,7 +15,11 @@ export function hashString(text) {
   return hash >>> 0;
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). Math.random cannot be seeded. */
+/**
+ * mulberry32: a tiny seeded PRNG returning floats in [0, 1). Math.random cannot be seeded.
+ * @param {number} seed
+ * @returns {() => number}
+ */
 export function createRng(seed) {
   let state = seed >>> 0;
   return function next() {
@@ -23,7 +31,12 @@ export function createRng(seed) {
   };
 }
 
-/** P(rank = k) for k = 1..n under Zipf(n, exponent): k^-s / H(n, s). Index 0 holds rank 1. */
+/**
+ * P(rank = k) for k = 1..n under Zipf(n, exponent): k^-s / H(n, s). Index 0 holds rank 1.
+ * @param {number} n
+ * @param {number} exponent
+ * @returns {number[]}
+ */
 export function zipfProbabilities(n, exponent) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`zipf: n must be a positive integer, got ${n}`);
   if (!(exponent > 0)) throw new Error(`zipf: exponent must be > 0, got ${exponent}`);
@@ -41,6 +54,11 @@ export function zipfProbabilities(n, exponent) {
  * Deterministic for a given rng, which callers seed per VU and tenant.
  */
 export class ZipfSampler {
+  /**
+   * @param {number} n
+   * @param {number} exponent
+   * @param {() => number} rng uniform in [0, 1)
+   */
   constructor(n, exponent, rng) {
     this.n = n;
     this.rng = rng;
@@ -68,12 +86,21 @@ export class ZipfSampler {
   }
 }
 
-/** A sampler seeded from (tenant, VU id, salt): the same VU draws the same sequence every run. */
+/**
+ * A sampler seeded from (tenant, VU id, salt): the same VU draws the same sequence every run.
+ * @param {{ n: number, exponent: number, tenant: string, vuId: number, salt?: string }} spec
+ * @returns {ZipfSampler}
+ */
 export function samplerFor({ n, exponent, tenant, vuId, salt = '' }) {
   return new ZipfSampler(n, exponent, createRng(hashString(`${salt}|${tenant}|${vuId}`)));
 }
 
-/** Expected number of distinct ranks seen after `requests` independent draws. */
+/**
+ * Expected number of distinct ranks seen after `requests` independent draws.
+ * @param {number[]} probabilities
+ * @param {number} requests
+ * @returns {number}
+ */
 export function expectedDistinct(probabilities, requests) {
   let distinct = 0;
   for (const p of probabilities) distinct += 1 - Math.pow(1 - p, requests);
@@ -84,6 +111,8 @@ export function expectedDistinct(probabilities, requests) {
  * Hit rate a perfect per-tenant cache (no eviction, TTL longer than the run) would reach in the
  * measurement window: every first sighting of a query is a miss, every repeat a hit. If this is
  * below the scenario's threshold, no gateway can pass it, so check.sh rejects such a scenario.
+ * @param {{ distinctQueries: number, exponent: number, ratePerSecond: number, warmupSeconds: number, measureSeconds: number }} window
+ * @returns {number}
  */
 export function idealHitRate({ distinctQueries, exponent, ratePerSecond, warmupSeconds, measureSeconds }) {
   const probabilities = zipfProbabilities(distinctQueries, exponent);
