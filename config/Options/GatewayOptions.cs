@@ -32,4 +32,10 @@ public sealed class GatewayOptions
 
     /// <summary>Request size and time limits enforced at the edge.</summary>
     public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>The management listener (operator endpoints on their own port).</summary>
+    public ManagementOptions Management { get; set; } = new();
+
+    /// <summary>Limits on admin write actions.</summary>
+    public AdminOptions Admin { get; set; } = new();
 }

@@ -19,6 +19,8 @@ internal static class GatewayOptionsValidator
         new ThrottlingValidator(),
         new FairnessValidator(),
         new LimitsValidator(),
+        new ManagementValidator(),
+        new AdminValidator(),
     ];
 
     /// <summary>Returns the problems found, each naming its configuration key; empty when the options are valid.</summary>

@@ -3,7 +3,7 @@ using Gateway.Config.Formats;
 
 namespace Gateway.Config.Validation;
 
-/// <summary><c>Gateway:Jwt</c>: issuer, audience, at least one way to verify signatures, usable keys.</summary>
+/// <summary><c>Gateway:Jwt</c>: issuer, audience, usable keys, a shared secret only when allowed, distinct admin scopes.</summary>
 internal sealed class JwtValidator : IOptionsSectionValidator
 {
     public void Validate(GatewayOptions options, ICollection<string> errors)
@@ -20,9 +20,14 @@ internal sealed class JwtValidator : IOptionsSectionValidator
             errors.Add($"{key}:Audience is required.");
         }
 
-        if (string.IsNullOrEmpty(jwt.SigningKey) && jwt.PublicKeys.Count == 0 && string.IsNullOrWhiteSpace(jwt.Authority))
+        // No key at all is allowed: the gateway starts, refuses every token and says so (log, /readyz), so an image
+        // shipped without keys is safe. A shared secret, though, must be asked for: a development key that slipped
+        // into a production configuration would let anyone who has read it mint tokens.
+        if (!string.IsNullOrEmpty(jwt.SigningKey) && !jwt.AllowSharedSecret)
         {
-            errors.Add($"{key}: configure SigningKey, PublicKeys or Authority so tokens can be verified.");
+            errors.Add($"{key}:SigningKey is set but {key}:AllowSharedSecret is not true. HS256 shared secrets are for development "
+                + $"(the Development environment allows them); configure {key}:PublicKeys or {key}:Authority, or set "
+                + $"{key}:AllowSharedSecret to true to use this key deliberately.");
         }
 
         if (!string.IsNullOrEmpty(jwt.SigningKey) && System.Text.Encoding.UTF8.GetByteCount(jwt.SigningKey) < 32)
@@ -46,6 +51,11 @@ internal sealed class JwtValidator : IOptionsSectionValidator
         if (string.IsNullOrWhiteSpace(jwt.TenantClaim))
         {
             errors.Add($"{key}:TenantClaim must not be empty.");
+        }
+
+        if (!string.IsNullOrEmpty(jwt.TenantAdminScope) && string.Equals(jwt.TenantAdminScope, jwt.AdminScope, StringComparison.Ordinal))
+        {
+            errors.Add($"{key}:TenantAdminScope must differ from {key}:AdminScope ('{jwt.AdminScope}'): a tenant administrator is not a platform administrator.");
         }
 
         if (jwt.ClockSkewSeconds is < 0 or > 300)
