@@ -1,3 +1,4 @@
+using Gateway.Transforms.Infrastructure.Contracts;
 using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace Gateway.Transforms.Tenancy;
 public static class TenantResolutionExtensions
 {
     /// <summary>
-    /// Registers the stage, the token validator and the transform that sets <c>X-Tenant-Id</c> / <c>X-Tenant-Tier</c>
+    /// Registers the stage, the token validator, the token-keys readiness check and the transform that sets <c>X-Tenant-Id</c> / <c>X-Tenant-Tier</c>
     /// for the upstream. Requires <c>IGatewaySettings</c>.
     /// </summary>
     public static IServiceCollection AddTenantResolution(this IServiceCollection services) =>
@@ -18,6 +19,7 @@ public static class TenantResolutionExtensions
         {
             s.TryAddSingleton<TenantTokenValidator>();
             s.AddSingleton<ITransformProvider, TenantHeadersTransformProvider>();
+            s.AddSingleton<IReadinessCheck, TokenKeysReadiness>();
         });
 
     /// <summary>Adds the stage: every later stage can rely on a verified tenant and its tier.</summary>

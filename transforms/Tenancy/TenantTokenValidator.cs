@@ -14,13 +14,24 @@ namespace Gateway.Transforms.Tenancy;
 /// </summary>
 public sealed class TenantTokenValidator
 {
+    /// <summary>Failure reported for every token while no key is configured.</summary>
+    public const string NoKeysFailure =
+        "The gateway has no token signing key configured (Gateway:Jwt:PublicKeys, Gateway:Jwt:Authority, or a SigningKey with AllowSharedSecret); every token is refused.";
+
     private const int MaxCachedTokens = 50_000;
 
     private readonly IGatewaySettings _settings;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<string, TenantPrincipal> _accepted = new(StringComparer.Ordinal);
+
+    // Guards the pair (epoch, cache): a clear bumps the epoch under it, and a validation stores its result under it
+    // only if the epoch is still the one it started with. Without it a validation that began under keys since rotated
+    // out could finish after the clear and put its token back.
+    private readonly object _cacheGate = new();
+    private long _epoch;
     private volatile ValidationState? _state;
+    private OpenIdConnectConfiguration? _authorityKeys;
 
     /// <summary>Creates a validator that follows reloads of <paramref name="settings"/>.</summary>
     public TenantTokenValidator(IGatewaySettings settings, TimeProvider time)
@@ -51,7 +62,14 @@ public sealed class TenantTokenValidator
     /// <summary>Validates a compact JWT.</summary>
     public ValueTask<TokenCheck> ValidateAsync(string token)
     {
+        // Read before the state: a key change between the two then only costs this token its place in the cache.
+        var epoch = Volatile.Read(ref _epoch);
         var state = CurrentState();
+        if (!state.Options.HasVerificationKeys)
+        {
+            return ValueTask.FromResult(TokenCheck.Invalid(NoKeysFailure));
+        }
+
         if (_accepted.TryGetValue(token, out var cached))
         {
             if (cached.ExpiresAt > _time.GetUtcNow())
@@ -62,10 +80,10 @@ public sealed class TenantTokenValidator
             _accepted.TryRemove(token, out _);
         }
 
-        return ValidateUncachedAsync(token, state);
+        return ValidateUncachedAsync(token, state, epoch);
     }
 
-    private async ValueTask<TokenCheck> ValidateUncachedAsync(string token, ValidationState state)
+    private async ValueTask<TokenCheck> ValidateUncachedAsync(string token, ValidationState state, long epoch)
     {
         if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
         {
@@ -75,6 +93,11 @@ public sealed class TenantTokenValidator
         // Lifetime is checked against the gateway's clock, so tests can drive it and nodes agree.
         var parameters = state.Parameters.Clone();
         parameters.LifetimeValidator = (notBefore, expires, _, p) => LifetimeIsValid(notBefore, expires, p.ClockSkew);
+
+        if (state.Authority is not null)
+        {
+            epoch = await FollowAuthorityKeysAsync(state.Authority, epoch).ConfigureAwait(false);
+        }
 
         TokenValidationResult result;
         try
@@ -100,16 +123,76 @@ public sealed class TenantTokenValidator
             return TokenCheck.Invalid($"The token carries no '{jwtOptions.TenantClaim}' claim.");
         }
 
-        var principal = new TenantPrincipal(string.IsNullOrEmpty(tenant) ? null : tenant, subject, isAdmin, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
-        if (_accepted.Count >= MaxCachedTokens)
-        {
-            // A flood of distinct tokens must not grow memory without bound; dropping the cache only costs re-validation.
-            _accepted.Clear();
-        }
-
-        _accepted[token] = principal;
+        var principal = new TenantPrincipal(
+            string.IsNullOrEmpty(tenant) ? null : tenant,
+            subject,
+            isAdmin,
+            HasScope(jwt, jwtOptions.TenantAdminScope),
+            new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        Remember(token, principal, epoch);
         return TokenCheck.Valid(principal);
     }
+
+    private void Remember(string token, TenantPrincipal principal, long epoch)
+    {
+        lock (_cacheGate)
+        {
+            // The keys changed while this token was being checked: it was valid under the old ones, which is all this
+            // request gets; it must not outlive the change in the cache.
+            if (_epoch != epoch)
+            {
+                return;
+            }
+
+            if (_accepted.Count >= MaxCachedTokens)
+            {
+                // A flood of distinct tokens must not grow memory without bound; dropping the cache only costs re-validation.
+                _accepted.Clear();
+            }
+
+            _accepted[token] = principal;
+        }
+    }
+
+    private void Forget()
+    {
+        lock (_cacheGate)
+        {
+            _epoch++;
+            _accepted.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Clears the cache when the authority's key set has changed since the last validation (a key rotated out of its
+    /// JWKS), and returns the epoch the validation continues under.
+    /// </summary>
+    private async ValueTask<long> FollowAuthorityKeysAsync(Microsoft.IdentityModel.Protocols.ConfigurationManager<OpenIdConnectConfiguration> authority, long epoch)
+    {
+        OpenIdConnectConfiguration keys;
+        try
+        {
+            keys = await authority.GetConfigurationAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not retrievable yet; the handler below fails the token with the same cause.
+            return epoch;
+        }
+
+        var previous = Interlocked.Exchange(ref _authorityKeys, keys);
+        if (previous is null || ReferenceEquals(previous, keys) || SameKeys(previous, keys))
+        {
+            return epoch;
+        }
+
+        Forget();
+        return Volatile.Read(ref _epoch);
+    }
+
+    private static bool SameKeys(OpenIdConnectConfiguration a, OpenIdConnectConfiguration b) =>
+        a.SigningKeys.Select(k => k.KeyId).Order(StringComparer.Ordinal)
+            .SequenceEqual(b.SigningKeys.Select(k => k.KeyId).Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     private bool LifetimeIsValid(DateTime? notBefore, DateTime? expires, TimeSpan skew)
     {
@@ -195,7 +278,7 @@ public sealed class TenantTokenValidator
         if (state is null || !SameJwt(state.Options, jwt))
         {
             // Keys, issuer or audience changed: a token accepted before may not be acceptable now.
-            _accepted.Clear();
+            Forget();
         }
 
         _state = rebuilt;
@@ -204,8 +287,8 @@ public sealed class TenantTokenValidator
 
     private static bool SameJwt(JwtOptions a, JwtOptions b) =>
         a.Issuer == b.Issuer && a.Audience == b.Audience && a.SigningKey == b.SigningKey && a.Authority == b.Authority
-        && a.TenantClaim == b.TenantClaim && a.ClockSkewSeconds == b.ClockSkewSeconds && a.AdminScope == b.AdminScope
-        && a.PublicKeys.SequenceEqual(b.PublicKeys);
+        && a.AllowSharedSecret == b.AllowSharedSecret && a.TenantClaim == b.TenantClaim && a.ClockSkewSeconds == b.ClockSkewSeconds
+        && a.AdminScope == b.AdminScope && a.TenantAdminScope == b.TenantAdminScope && a.PublicKeys.SequenceEqual(b.PublicKeys);
 
     private sealed record ValidationState(
         long Version,

@@ -11,14 +11,16 @@ namespace Gateway.Transforms.Tenancy;
 /// <summary>Turns <see cref="JwtOptions"/> into pinned <see cref="TokenValidationParameters"/>.</summary>
 internal static class TokenValidationSetup
 {
-    /// <summary>Builds validation parameters. Algorithms are pinned to the kinds of key configured.</summary>
+    /// <summary>Builds validation parameters. Algorithms are pinned to the kinds of key configured; HS256 only when <see cref="JwtOptions.AcceptsSharedSecret"/>.</summary>
     public static TokenValidationParameters Build(JwtOptions jwt, IConfigurationManager<OpenIdConnectConfiguration>? authority)
     {
         var keys = new List<SecurityKey>();
         var algorithms = new HashSet<string>(StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(jwt.SigningKey))
+        // A shared secret is never honoured next to asymmetric keys: whoever has read it could mint tokens the
+        // production issuer never signed.
+        if (jwt.AcceptsSharedSecret)
         {
-            keys.Add(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey)) { KeyId = null });
+            keys.Add(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.SigningKey!)) { KeyId = null });
             algorithms.Add(SecurityAlgorithms.HmacSha256);
         }
 

@@ -41,7 +41,7 @@ internal sealed class TestGatewaySettings : IGatewaySettings
     /// <summary>Options that pass validation: test JWT settings, default tiers, one tenant per tier.</summary>
     public static GatewayOptions ValidOptions() => new()
     {
-        Jwt = new JwtOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey },
+        Jwt = new JwtOptions { Issuer = Issuer, Audience = Audience, SigningKey = SigningKey, AllowSharedSecret = true },
         Tenants = new Dictionary<string, TenantOptions>(StringComparer.Ordinal)
         {
             [Platinum] = new() { Tier = "platinum" },

@@ -103,6 +103,83 @@ public sealed class TenantTokenValidatorTests
     }
 
     [Fact]
+    public async Task ValidateAsync_KeysRotatedWhileValidating_TokenNotCachedUnderOldKeys()
+    {
+        // Arrange: the clock the validator reads in the middle of checking a token is the hook: at that moment the key
+        // is rotated by a reload and another request makes the validator notice (clearing its cache).
+        var settings = new TestGatewaySettings();
+        var time = new HookedTime(_time);
+        var validator = new TenantTokenValidator(settings, time);
+        var token = Mint("tenant-a", TimeSpan.FromHours(1));
+        time.OnNextUtcNow = () =>
+        {
+            settings.Reload(o => o.Jwt.SigningKey = "rotated-unit-test-hs256-signing-key-0123456789");
+            _ = validator.ValidateAsync("another.request.token").AsTask();
+        };
+
+        // Act: the validation that began under the old key still answers its own request...
+        var during = await validator.ValidateAsync(token);
+        var after = await validator.ValidateAsync(token);
+
+        // Assert: ...but must not have put the token in the cache after the clear.
+        Assert.Null(time.OnNextUtcNow);
+        Assert.True(during.IsValid, during.Failure);
+        Assert.False(after.IsValid);
+        Assert.Contains("signature", after.Failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_SharedSecretNextToPublicKey_Hs256Rejected()
+    {
+        // Arrange: the HS256 key is configured and allowed, but an asymmetric key is configured too.
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var validator = new TenantTokenValidator(new TestGatewaySettings(o => o.Jwt.PublicKeys.Add(rsa.ExportSubjectPublicKeyInfoPem())), _time);
+
+        // Act
+        var check = await validator.ValidateAsync(Mint("tenant-a", TimeSpan.FromMinutes(5)));
+
+        // Assert
+        Assert.False(check.IsValid);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_NoKeyConfigured_EveryTokenRejectedSayingWhy()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(o => { o.Jwt.SigningKey = null; o.Jwt.AllowSharedSecret = false; }), _time);
+
+        // Act
+        var check = await validator.ValidateAsync(Mint("tenant-a", TimeSpan.FromMinutes(5)));
+
+        // Assert
+        Assert.False(check.IsValid);
+        Assert.Equal(TenantTokenValidator.NoKeysFailure, check.Failure);
+    }
+
+    [Theory]
+    [InlineData("gateway:tenant-admin", true)]
+    [InlineData("openid gateway:tenant-admin", true)]
+    [InlineData("openid", false)]
+    [InlineData(null, false)]
+    public async Task ValidateAsync_TenantAdminScope_WritesOnlyItsOwnTenant(string? scope, bool tenantAdmin)
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = TokenCommand.Mint(Jwt(), "tenant-a", "user@tenant-a", scope, TimeSpan.FromMinutes(5), _time.GetUtcNow());
+
+        // Act
+        var principal = (await validator.ValidateAsync(token)).Principal!;
+
+        // Assert
+        Assert.Equal(tenantAdmin, principal.IsTenantAdmin);
+        Assert.False(principal.IsAdmin);
+        Assert.True(principal.MayRead("tenant-a"));
+        Assert.Equal(tenantAdmin, principal.MayWrite("tenant-a"));
+        Assert.False(principal.MayRead("tenant-b"));
+        Assert.False(principal.MayWrite("tenant-b"));
+    }
+
+    [Fact]
     public async Task ValidateAsync_UnrelatedReload_CachedTokenStillAccepted()
     {
         // Arrange
@@ -133,7 +210,8 @@ public sealed class TenantTokenValidatorTests
         Assert.True(check.IsValid, check.Failure);
         Assert.True(check.Principal!.IsAdmin);
         Assert.Null(check.Principal.TenantId);
-        Assert.True(check.Principal.MayAdminister("tenant-b"));
+        Assert.True(check.Principal.MayRead("tenant-b"));
+        Assert.True(check.Principal.MayWrite("tenant-b"));
     }
 
     [Fact]
@@ -184,6 +262,24 @@ public sealed class TenantTokenValidatorTests
     }
 
     private static JwtOptions Jwt() => TestGatewaySettings.ValidOptions().Jwt;
+
+    /// <summary>A clock that runs <see cref="OnNextUtcNow"/> once, the next time it is read: a hook into the middle of a validation.</summary>
+    private sealed class HookedTime(TimeProvider inner) : TimeProvider
+    {
+        public Action? OnNextUtcNow { get; set; }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var hook = OnNextUtcNow;
+            OnNextUtcNow = null;
+            hook?.Invoke();
+            return inner.GetUtcNow();
+        }
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+    }
 
     private string Mint(string tenant, TimeSpan lifetime) =>
         TokenCommand.Mint(Jwt(), tenant, $"user@{tenant}", null, lifetime, _time.GetUtcNow());

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Transforms.Infrastructure.Http;
 
-/// <summary>Headers the gateway owns. Clients may not send them; the gateway sets them from verified facts.</summary>
+/// <summary>
+/// Headers the gateway owns. Clients may not send them; the gateway sets them from verified facts: the tenant headers
+/// from the token, the forwarding headers (<c>X-Forwarded-For/Proto/Host/Prefix</c>) from the connection, by YARP.
+/// </summary>
 internal static class GatewayHeaders
 {
     /// <summary>Tenant id for the upstream, from the verified token.</summary>
@@ -14,8 +17,16 @@ internal static class GatewayHeaders
     /// <summary>Cache result on responses.</summary>
     public const string Cache = "X-Cache";
 
-    private static readonly string[] OwnedNames = ["x-tier", "x-cache", "x-gateway", "x-tenant", "x-forwarded-tenant"];
-    private static readonly string[] OwnedPrefixes = ["x-tenant-", "x-gateway-", "x-tier-"];
+    // The gateway's own headers, and every header that claims where a request came from: the upstream must see only
+    // the X-Forwarded-* values the gateway (YARP) sets itself, never a client's story about its address, host or scheme.
+    // X-Original-* covers X-Original-URL / X-Original-Host, which some servers honour as a path or host override.
+    private static readonly string[] OwnedNames =
+    [
+        "x-tier", "x-cache", "x-gateway", "x-tenant",
+        "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-cluster-client-ip", "x-rewrite-url",
+    ];
+
+    private static readonly string[] OwnedPrefixes = ["x-tenant-", "x-gateway-", "x-tier-", "x-forwarded-", "x-original-"];
 
     /// <summary>
     /// True for names the gateway owns, compared case-insensitively with '_' read as '-'

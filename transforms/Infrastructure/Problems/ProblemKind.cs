@@ -15,6 +15,12 @@ public enum ProblemKind
     /// <summary>404: no such resource.</summary>
     NotFound,
 
+    /// <summary>405: the resource exists but not for this method (the answer lists the allowed ones in <c>Allow</c>).</summary>
+    MethodNotAllowed,
+
+    /// <summary>408: the request body did not arrive in time.</summary>
+    RequestTimeout,
+
     /// <summary>413: request body over the configured cap.</summary>
     PayloadTooLarge,
 

@@ -22,6 +22,8 @@ public static class ProblemWriter
         ProblemKind.Unauthorized => StatusCodes.Status401Unauthorized,
         ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
         ProblemKind.NotFound => StatusCodes.Status404NotFound,
+        ProblemKind.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        ProblemKind.RequestTimeout => StatusCodes.Status408RequestTimeout,
         ProblemKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ProblemKind.RateLimited => StatusCodes.Status429TooManyRequests,
         ProblemKind.UpstreamError => StatusCodes.Status502BadGateway,
@@ -69,14 +71,15 @@ public static class ProblemWriter
 
     private static List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> PreservedHeaders(HttpResponse response)
     {
-        // Rate-limit and retry hints, the bearer challenge and a "Connection: close" set by earlier stages belong on the
-        // error too.
+        // Rate-limit and retry hints, the bearer challenge, the allowed methods and a "Connection: close" set by earlier
+        // stages belong on the error too.
         var kept = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>();
         foreach (var header in response.Headers)
         {
             if (header.Key.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase)
+                || header.Key.Equals("Allow", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("X-Cache", StringComparison.OrdinalIgnoreCase)
                 || header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
@@ -133,6 +136,8 @@ public static class ProblemWriter
         ProblemKind.Unauthorized => "unauthorized",
         ProblemKind.Forbidden => "forbidden",
         ProblemKind.NotFound => "not-found",
+        ProblemKind.MethodNotAllowed => "method-not-allowed",
+        ProblemKind.RequestTimeout => "request-timeout",
         ProblemKind.PayloadTooLarge => "payload-too-large",
         ProblemKind.RateLimited => "rate-limited",
         ProblemKind.UpstreamError => "upstream-error",
@@ -148,6 +153,8 @@ public static class ProblemWriter
         ProblemKind.Unauthorized => "Unauthorized",
         ProblemKind.Forbidden => "Forbidden",
         ProblemKind.NotFound => "Not found",
+        ProblemKind.MethodNotAllowed => "Method not allowed",
+        ProblemKind.RequestTimeout => "Request body not received in time",
         ProblemKind.PayloadTooLarge => "Request body too large",
         ProblemKind.RateLimited => "Tenant rate limit exceeded",
         ProblemKind.UpstreamError => "Upstream error",

@@ -13,6 +13,7 @@ public sealed class GatewaySettingsMonitorTests
         ["Gateway:Jwt:Issuer"] = "issuer",
         ["Gateway:Jwt:Audience"] = "audience",
         ["Gateway:Jwt:SigningKey"] = "unit-test-hs256-signing-key-0123456789abcdef",
+        ["Gateway:Jwt:AllowSharedSecret"] = "true",
         ["Gateway:Tenants:tenant-s:Tier"] = "silver",
     };
 

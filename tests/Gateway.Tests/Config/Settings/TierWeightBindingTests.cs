@@ -15,6 +15,7 @@ public sealed class TierWeightBindingTests
             ["Gateway:Jwt:Issuer"] = "issuer",
             ["Gateway:Jwt:Audience"] = "audience",
             ["Gateway:Jwt:SigningKey"] = "unit-test-signing-key-0123456789abcdef",
+            ["Gateway:Jwt:AllowSharedSecret"] = "true",
             ["Gateway:Tiers:platinum:TimeoutMs"] = "200",
             ["Gateway:Tiers:platinum:MaxQps"] = "1000",
             ["Gateway:Tiers:gold:TimeoutMs"] = "500",

@@ -27,8 +27,9 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:DefaultTier 'bronze'"] = o => o.DefaultTier = "bronze",
         ["Gateway:Jwt:Issuer"] = o => o.Jwt.Issuer = "",
         ["Gateway:Jwt:Audience"] = o => o.Jwt.Audience = null,
-        ["Gateway:Jwt: configure SigningKey, PublicKeys or Authority"] = o => o.Jwt.SigningKey = null,
-        ["Gateway:Jwt:SigningKey"] = o => o.Jwt.SigningKey = new string('k', 31),
+        ["Gateway:Jwt:SigningKey is set but Gateway:Jwt:AllowSharedSecret is not true"] = o => o.Jwt.AllowSharedSecret = false,
+        ["Gateway:Jwt:SigningKey must be at least 32 bytes"] = o => o.Jwt.SigningKey = new string('k', 31),
+        ["Gateway:Jwt:TenantAdminScope"] = o => o.Jwt.TenantAdminScope = o.Jwt.AdminScope,
         ["Gateway:Jwt:PublicKeys:0"] = o => o.Jwt.PublicKeys.Add("-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----"),
         ["Gateway:Jwt:PublicKeys:1"] = o => o.Jwt.PublicKeys.AddRange([RsaPublicPem(), RsaPrivatePem()]),
         ["Gateway:Jwt:Authority"] = o => o.Jwt.Authority = "not a uri",
@@ -47,6 +48,19 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:Limits:MaxRequestHeadersTotalBytes"] = o => o.Limits.MaxRequestHeadersTotalBytes = -1,
         ["Gateway:Limits:MaxRequestHeaderCount"] = o => o.Limits.MaxRequestHeaderCount = 0,
         ["Gateway:Limits:MaxRequestLineBytes"] = o => o.Limits.MaxRequestLineBytes = 0,
+        ["Gateway:Management:Urls: 'http://127.0.0.1:9090/admin'"] = o => o.Management.Urls = "http://127.0.0.1:9090/admin",
+        ["Gateway:Management:Urls: 'tcp://0.0.0.0:9090'"] = o => o.Management.Urls = "http://+:8080; tcp://0.0.0.0:9090",
+        ["Gateway:Management:Urls: 'http://+:port'"] = o => o.Management.Urls = "http://+:port",
+        ["Gateway:Admin:InvalidationsPerMinute"] = o => o.Admin.InvalidationsPerMinute = 0,
+    };
+
+    /// <summary>Numeric keys for which 0 is a meaningful value (every other numeric key must refuse it).</summary>
+    private static readonly HashSet<string> ZeroAllowed = new(StringComparer.Ordinal)
+    {
+        "Gateway:Jwt:ClockSkewSeconds",          // exact clocks
+        "Gateway:Tiers:gold:Burst",              // no burst: one request at a time
+        "Gateway:Fairness:MaxQueuePerTenant",    // never queue: shed once the cluster is full
+        "Gateway:Fairness:ShedMarginMs",         // shed only requests that cannot start at all
     };
 
     public static TheoryData<string> Rules => [.. Breakers.Keys];
@@ -83,6 +97,79 @@ public sealed class GatewayOptionsValidatorTests
         Assert.StartsWith("Gateway:Jwt:ClockSkewSeconds", Assert.Single(errors), StringComparison.Ordinal);
     }
 
+    /// <summary>Every numeric key of every section, with the configuration path an error about it must start with.</summary>
+    public static TheoryData<string> NumericKeys => [.. NumericSettings(TestGatewaySettings.ValidOptions()).Select(k => k.Key)];
+
+    [Theory]
+    [MemberData(nameof(NumericKeys))]
+    public void Validate_EveryNumericKeyNegative_ErrorNamesTheKey(string key)
+    {
+        // Arrange: reflection finds every number the code reads, so a key added without validation fails here.
+        var options = TestGatewaySettings.ValidOptions();
+        NumericSettings(options).Single(k => k.Key == key).Set(-1);
+
+        // Act
+        var errors = GatewayOptionsValidator.Validate(options);
+
+        // Assert
+        Assert.Contains(errors, e => e.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(NumericKeys))]
+    public void Validate_EveryNumericKeyZero_ErrorNamesTheKeyUnlessZeroIsMeaningful(string key)
+    {
+        // Arrange: a 0 that reached a constructor (a token bucket of size 0, a breaker that never opens) would fail
+        // at the first request instead of at start-up.
+        var options = TestGatewaySettings.ValidOptions();
+        NumericSettings(options).Single(k => k.Key == key).Set(0);
+
+        // Act
+        var errors = GatewayOptionsValidator.Validate(options);
+
+        // Assert
+        if (ZeroAllowed.Contains(key))
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Contains(errors, e => e.StartsWith(key, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Validate_NoSigningKeyAtAll_Valid()
+    {
+        // Arrange: an image without keys must start (and refuse every token) rather than crash-loop.
+        var options = TestGatewaySettings.ValidOptions();
+        options.Jwt.SigningKey = null;
+        options.Jwt.AllowSharedSecret = false;
+
+        // Act
+        var errors = GatewayOptionsValidator.Validate(options);
+
+        // Assert
+        Assert.Empty(errors);
+        Assert.False(options.Jwt.HasVerificationKeys);
+    }
+
+    [Fact]
+    public void AcceptsSharedSecret_KeyNextToPublicKeysOrAuthority_False()
+    {
+        // Arrange
+        var withPublicKey = TestGatewaySettings.ValidOptions().Jwt;
+        withPublicKey.PublicKeys.Add(RsaPublicPem());
+        var withAuthority = TestGatewaySettings.ValidOptions().Jwt;
+        withAuthority.Authority = "https://login.example.com/tenant";
+
+        // Act / Assert
+        Assert.True(TestGatewaySettings.ValidOptions().Jwt.AcceptsSharedSecret);
+        Assert.False(withPublicKey.AcceptsSharedSecret);
+        Assert.False(withAuthority.AcceptsSharedSecret);
+        Assert.True(withAuthority.HasVerificationKeys);
+    }
+
     [Fact]
     public void Validate_ValidOptions_NoErrors()
     {
@@ -92,6 +179,7 @@ public sealed class GatewayOptionsValidatorTests
         options.Jwt.PublicKeys.Add(EcPublicPem());
         options.Jwt.Authority = "https://login.example.com/tenant";
         options.DefaultTier = "silver";
+        options.Management.Urls = "http://+:9090; http://*:9091;http://127.0.0.1:0;https://[::1]:9443/;http://localhost";
 
         // Act
         var errors = GatewayOptionsValidator.Validate(options);
@@ -117,6 +205,26 @@ public sealed class GatewayOptionsValidatorTests
         Assert.Contains(errors, e => e.StartsWith("Gateway:Tiers:gold:TimeoutMs", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Gateway:Tenants:tenant-s:Tier", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Gateway:Jwt:Issuer", StringComparison.Ordinal));
+    }
+
+    /// <summary>(configuration path, setter) of every int, long and double setting of every section, and of tier <c>gold</c>.</summary>
+    private static IEnumerable<(string Key, Action<double> Set)> NumericSettings(GatewayOptions options)
+    {
+        var sections = typeof(GatewayOptions).GetProperties()
+            .Where(p => p.PropertyType.IsClass && p.PropertyType != typeof(string) && !p.PropertyType.IsGenericType)
+            .Select(p => ($"Gateway:{p.Name}", p.GetValue(options)!))
+            .Append(("Gateway:Tiers:gold", options.Tiers["gold"]));
+        foreach (var (prefix, section) in sections)
+        {
+            foreach (var property in section.GetType().GetProperties().Where(p => p.CanWrite))
+            {
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                if (type == typeof(int) || type == typeof(long) || type == typeof(double))
+                {
+                    yield return ($"{prefix}:{property.Name}", value => property.SetValue(section, Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture)));
+                }
+            }
+        }
     }
 
     private static string RsaPublicPem()

@@ -48,6 +48,6 @@ public sealed class ThrottlingOptionsValidationTests
 
     private static GatewayOptions ValidOptions() => new()
     {
-        Jwt = new JwtOptions { Issuer = "issuer", Audience = "audience", SigningKey = "unit-test-signing-key-0123456789abcdef" },
+        Jwt = new JwtOptions { Issuer = "issuer", Audience = "audience", SigningKey = "unit-test-signing-key-0123456789abcdef", AllowSharedSecret = true },
     };
 }

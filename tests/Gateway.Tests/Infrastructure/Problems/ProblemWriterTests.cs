@@ -12,6 +12,8 @@ public sealed class ProblemWriterTests
     [InlineData(ProblemKind.Unauthorized, 401, "unauthorized")]
     [InlineData(ProblemKind.Forbidden, 403, "forbidden")]
     [InlineData(ProblemKind.NotFound, 404, "not-found")]
+    [InlineData(ProblemKind.MethodNotAllowed, 405, "method-not-allowed")]
+    [InlineData(ProblemKind.RequestTimeout, 408, "request-timeout")]
     [InlineData(ProblemKind.PayloadTooLarge, 413, "payload-too-large")]
     [InlineData(ProblemKind.RateLimited, 429, "rate-limited")]
     [InlineData(ProblemKind.UpstreamError, 502, "upstream-error")]
