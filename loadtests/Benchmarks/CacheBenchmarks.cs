@@ -22,7 +22,7 @@ public class CacheBenchmarks
     public void Setup()
     {
         var body = Encoding.UTF8.GetBytes("{\"query\":\"" + new string('q', Math.Max(1, BodyBytes - 12)) + "\"}");
-        _parts = new CacheKeyParts("rag-query", "POST", "/query", [], body, [], null);
+        _parts = new CacheKeyParts("rag-query", "POST", "gateway.example", "/query", "", "application/json", body, [], null);
         var answer = Encoding.UTF8.GetBytes("{\"tenant_id\":\"acme\",\"answer\":\"" + new string('a', Math.Max(1, BodyBytes - 40)) + "\"}");
         _entry = new CacheEntry("acme", 200, DateTimeOffset.UtcNow,
             [new("Content-Type", "application/json; charset=utf-8"), new("X-Served-By", "rag-sim")], answer);
@@ -30,7 +30,7 @@ public class CacheBenchmarks
         _ = StringValues.Empty;
     }
 
-    [Benchmark(Description = "cache key: SHA-256 of route, method, path, query, body")]
+    [Benchmark(Description = "cache key: SHA-256 of route, method, host, path, query, content type, body")]
     public string KeyHash() => CacheKeyBuilder.Compute(_parts);
 
     [Benchmark(Description = "cached response: serialize entry (store)")]

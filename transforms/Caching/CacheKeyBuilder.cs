@@ -15,30 +15,34 @@ namespace Gateway.Transforms.Caching;
 internal static class CacheKeyBuilder
 {
     // Bumped whenever the layout below changes, so old entries simply stop matching.
-    private const byte LayoutVersion = 1;
+    // 2: host, raw query, content type added; the query is no longer sorted or decoded.
+    private const byte LayoutVersion = 2;
 
     /// <summary>Lower-case hex SHA-256 of the parts.</summary>
+    /// <remarks>
+    /// Layout: [version] route method host path query [content-type marker (0, or 1 and the value)] [length] body
+    /// [count] (name [count] value*)* [scope marker (0, or 1 and the subject)]; every string and count is length-prefixed.
+    /// </remarks>
     public static string Compute(CacheKeyParts parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
 
         // The parts are laid out in one pooled buffer and hashed in a single call: creating an incremental
         // hash object per request cost more than the hashing itself on the hot path.
-        var writer = new KeyWriter(256 + parts.Body.Length);
+        var writer = new KeyWriter(256 + parts.Query.Length + parts.Body.Length);
         try
         {
             writer.WriteByte(LayoutVersion);
             writer.WriteString(parts.RouteId);
             writer.WriteString(parts.Method.ToUpperInvariant());
+            writer.WriteString(parts.Host.ToLowerInvariant());
             writer.WriteString(parts.Path);
 
-            var query = CanonicalQuery(parts.Query);
-            writer.WriteLength(query.Count);
-            foreach (var (name, value) in query)
-            {
-                writer.WriteString(name);
-                writer.WriteString(value);
-            }
+            // The query as sent: the upstream's parser decides what "?q=a&Q=b" or "?q=a&q=b" means (first wins, last
+            // wins, case-insensitive names...), so any reordering or folding here could give two requests the upstream
+            // answers differently one key.
+            writer.WriteString(parts.Query);
+            writer.WriteOptional(parts.ContentType);
 
             writer.WriteLength(parts.Body.Length);
             writer.WriteBytes(parts.Body.Span);
@@ -55,15 +59,7 @@ internal static class CacheKeyBuilder
             }
 
             // A scope marker keeps a user-scoped key from ever equalling a tenant-scoped one.
-            if (parts.Subject is null)
-            {
-                writer.WriteByte(0);
-            }
-            else
-            {
-                writer.WriteByte(1);
-                writer.WriteString(parts.Subject);
-            }
+            writer.WriteOptional(parts.Subject);
 
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(writer.Written, digest);
@@ -98,33 +94,6 @@ internal static class CacheKeyBuilder
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    /// <summary>Query pairs flattened and sorted by name, then value (ordinal).</summary>
-    public static List<KeyValuePair<string, string>> CanonicalQuery(IEnumerable<KeyValuePair<string, StringValues>> query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var (name, values) in query)
-        {
-            if (values.Count == 0)
-            {
-                pairs.Add(new(name, ""));
-                continue;
-            }
-
-            foreach (var value in values)
-            {
-                pairs.Add(new(name, value ?? ""));
-            }
-        }
-
-        pairs.Sort(static (a, b) =>
-        {
-            var byName = string.CompareOrdinal(a.Key, b.Key);
-            return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
-        });
-        return pairs;
-    }
-
     /// <summary>Growable writer over a pooled array; every string and count is length-prefixed (big-endian int32).</summary>
     private struct KeyWriter : IDisposable
     {
@@ -158,6 +127,19 @@ internal static class CacheKeyBuilder
             WriteLength(byteCount);
             Ensure(byteCount);
             _position += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_position));
+        }
+
+        /// <summary>0 for null, otherwise 1 and the string: null and "" never write the same bytes.</summary>
+        public void WriteOptional(string? value)
+        {
+            if (value is null)
+            {
+                WriteByte(0);
+                return;
+            }
+
+            WriteByte(1);
+            WriteString(value);
         }
 
         public void WriteBytes(ReadOnlySpan<byte> bytes)

@@ -23,7 +23,8 @@ internal sealed partial class TenantCacheStage
         var maxEntryBytes = request.Settings.Options.Cache.MaxEntryBytes;
         var capture = ResponseCapture.Install(
             context,
-            response => CacheabilityPolicy.EvaluateResponse(response.StatusCode, response.Headers, route.CacheStreaming, varyNames, maxEntryBytes),
+            response => CacheabilityPolicy.EvaluateResponse(
+                response.StatusCode, response.Headers, route.CacheStreaming, route.PerUser, varyNames, maxEntryBytes, _time.GetUtcNow()),
             maxEntryBytes,
             flight is null ? null : () => flight.Complete(null));
 

@@ -7,6 +7,8 @@ using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Transforms.Caching;
@@ -61,6 +63,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         var directive = CacheabilityPolicy.ReadClientDirective(context.Request.Headers);
         if (directive == ClientCacheDirective.NoStore
             || !CacheabilityPolicy.IsCacheableMethod(context.Request.Method)
+            || CacheabilityPolicy.HasMethodOverride(context.Request.Headers)
             || (route.PerUser && string.IsNullOrEmpty(request.Subject)))
         {
             await BypassAsync(context, request, next);
@@ -84,13 +87,16 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         }
 
         var varyNames = VaryNames.GetValue(options, static o => CacheKeyBuilder.NormalizeNames(o.VaryHeaders));
+        var http = context.Request;
         var hash = CacheKeyBuilder.Compute(new CacheKeyParts(
             request.RouteId ?? context.GetReverseProxyFeature().Route.Config.RouteId,
-            context.Request.Method,
-            string.Concat(context.Request.PathBase.Value, context.Request.Path.Value),
-            context.Request.Query,
+            http.Method,
+            http.Host.Value ?? "",
+            string.Concat(http.PathBase.Value, http.Path.Value),
+            http.QueryString.Value ?? "",
+            http.ContentType,
             body,
-            CacheKeyBuilder.VaryValues(varyNames, context.Request.Headers),
+            CacheKeyBuilder.VaryValues(varyNames, http.Headers),
             route.PerUser ? request.Subject : null));
 
         long generation;
@@ -113,7 +119,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
                 case CacheLookupStatus.Unavailable:
                     await BypassAsync(context, request, next);
                     return;
-                case CacheLookupStatus.Hit:
+                case CacheLookupStatus.Hit when CanReplay(context, lookup.Entry!):
                     await HitAsync(context, request, lookup.Entry!);
                     return;
                 case CacheLookupStatus.TenantMismatch:
@@ -132,7 +138,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         var flight = _coalescer.Join(tenant, generation, hash, out var isLeader);
         if (!isLeader && directive != ClientCacheDirective.NoCache)
         {
-            if (await flight.WaitAsync(context.RequestAborted) is { } shared)
+            if (await flight.WaitAsync(context.RequestAborted) is { } shared && CanReplay(context, shared))
             {
                 await CacheReplay.WriteAsync(context, shared, age: null);
 
@@ -142,12 +148,31 @@ internal sealed partial class TenantCacheStage : IGatewayStage
                 return;
             }
 
-            // The leader's answer was not cacheable: nothing safe to share, go to the upstream like any miss.
+            // The leader's answer was not cacheable, or is encoded in a way this client did not accept: nothing safe to
+            // share, go to the upstream like any miss.
             await ForwardAsync(context, next, request, route, varyNames, hash, generation, flight: null);
             return;
         }
 
         await ForwardAsync(context, next, request, route, varyNames, hash, generation, isLeader ? flight : null);
+    }
+
+    /// <summary>
+    /// An entry whose body is encoded (<c>Content-Encoding</c>) is replayed only to a client that accepts that encoding,
+    /// whatever the upstream's <c>Vary</c> said. Otherwise the request is served as a miss, and its answer replaces the entry.
+    /// </summary>
+    private static bool CanReplay(HttpContext context, CacheEntry entry)
+    {
+        StringValues encoding = default;
+        foreach (var (name, value) in entry.Headers)
+        {
+            if (name.Equals(HeaderNames.ContentEncoding, StringComparison.OrdinalIgnoreCase))
+            {
+                encoding = StringValues.Concat(encoding, value);
+            }
+        }
+
+        return CacheabilityPolicy.AcceptsEncoding(context.Request.Headers, encoding);
     }
 
     private Task BypassAsync(HttpContext context, GatewayRequest request, RequestDelegate next)

@@ -1,5 +1,6 @@
 using Gateway.Transforms.Caching;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Tests.Caching;
 
@@ -15,7 +16,7 @@ public sealed class CacheabilityPolicyTests
         var headers = Headers(("Content-Type", "application/json"));
 
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, headers, allowEventStream: false, NoVary, Cap);
+        var decision = Evaluate(200, headers, allowEventStream: false, NoVary);
 
         // Assert
         Assert.True(decision.Cacheable);
@@ -34,7 +35,7 @@ public sealed class CacheabilityPolicyTests
     public void EvaluateResponse_StatusNot200_NotCacheable(int status)
     {
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(status, Headers(), false, NoVary, Cap);
+        var decision = Evaluate(status, Headers(), false, NoVary);
 
         // Assert
         Assert.False(decision.Cacheable);
@@ -45,6 +46,8 @@ public sealed class CacheabilityPolicyTests
     [InlineData("Set-Cookie", "session=abc")]
     [InlineData("Cache-Control", "private")]
     [InlineData("Cache-Control", "private, max-age=60")]
+    [InlineData("Cache-Control", "Private")]
+    [InlineData("Cache-Control", "public, private=\"Set-Cookie\"")]
     [InlineData("Cache-Control", "no-store")]
     [InlineData("Cache-Control", "no-cache")]
     [InlineData("Cache-Control", "public, no-cache=\"Set-Cookie\"")]
@@ -59,7 +62,7 @@ public sealed class CacheabilityPolicyTests
     public void EvaluateResponse_ExcludedHeader_NotCacheable(string name, string value)
     {
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, Headers((name, value)), false, ["accept-language"], Cap);
+        var decision = Evaluate(200, Headers((name, value)), false, ["accept-language"]);
 
         // Assert
         Assert.False(decision.Cacheable, decision.Detail);
@@ -70,7 +73,7 @@ public sealed class CacheabilityPolicyTests
     public void EvaluateResponse_VaryOnConfiguredHeaderOnly_Cacheable()
     {
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, Headers(("Vary", "Accept-Language")), false, ["accept-language"], Cap);
+        var decision = Evaluate(200, Headers(("Vary", "Accept-Language")), false, ["accept-language"]);
 
         // Assert
         Assert.True(decision.Cacheable, decision.Detail);
@@ -80,7 +83,7 @@ public sealed class CacheabilityPolicyTests
     public void EvaluateResponse_EventStreamOnStreamingRoute_Cacheable()
     {
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, Headers(("Content-Type", "text/event-stream")), allowEventStream: true, NoVary, Cap);
+        var decision = Evaluate(200, Headers(("Content-Type", "text/event-stream")), allowEventStream: true, NoVary);
 
         // Assert
         Assert.True(decision.Cacheable);
@@ -94,7 +97,7 @@ public sealed class CacheabilityPolicyTests
         headers.ContentLength = Cap + 1;
 
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, headers, false, NoVary, Cap);
+        var decision = Evaluate(200, headers, false, NoVary);
 
         // Assert
         Assert.False(decision.Cacheable);
@@ -109,7 +112,7 @@ public sealed class CacheabilityPolicyTests
         headers.ContentLength = Cap;
 
         // Act / Assert
-        Assert.True(CacheabilityPolicy.EvaluateResponse(200, headers, false, NoVary, Cap).Cacheable);
+        Assert.True(Evaluate(200, headers, false, NoVary).Cacheable);
     }
 
     [Theory]
@@ -120,7 +123,7 @@ public sealed class CacheabilityPolicyTests
     public void EvaluateResponse_UpstreamLifetime_SharedMaxAgeWins(string cacheControl, int expectedSeconds)
     {
         // Act
-        var decision = CacheabilityPolicy.EvaluateResponse(200, Headers(("Cache-Control", cacheControl)), false, NoVary, Cap);
+        var decision = Evaluate(200, Headers(("Cache-Control", cacheControl)), false, NoVary);
 
         // Assert
         Assert.True(decision.Cacheable);
@@ -190,6 +193,132 @@ public sealed class CacheabilityPolicyTests
             Assert.DoesNotContain(name, CacheabilityPolicy.ReplayableHeaders, StringComparer.OrdinalIgnoreCase);
         }
     }
+
+    [Theory]
+    [InlineData("private")]
+    [InlineData("private, max-age=60")]
+    public void EvaluateResponse_PrivateInUserScope_Cacheable(string cacheControl)
+    {
+        // Act
+        var decision = Evaluate(200, Headers(("Cache-Control", cacheControl)), false, NoVary, userScoped: true);
+
+        // Assert
+        Assert.True(decision.Cacheable, decision.Detail);
+    }
+
+    [Fact]
+    public void EvaluateResponse_PrivateInUserScope_MaxAgeNotSharedMaxAge()
+    {
+        // Act: s-maxage is for shared caches; a private answer kept for one user lives by max-age.
+        var decision = Evaluate(200, Headers(("Cache-Control", "private, max-age=60, s-maxage=600")), false, NoVary, userScoped: true);
+
+        // Assert
+        Assert.Equal(TimeSpan.FromSeconds(60), decision.UpstreamMaxAge);
+    }
+
+    [Theory]
+    [InlineData("Tue, 01 Jan 2030 11:59:59 GMT", null)]
+    [InlineData("Thu, 01 Jan 1970 00:00:00 GMT", null)]
+    [InlineData("0", null)]
+    [InlineData("-1", null)]
+    [InlineData("tomorrow", null)]
+    [InlineData("Tue, 01 Jan 2030 12:10:00 GMT", "Tue, 01 Jan 2030 12:10:00 GMT")]
+    public void EvaluateResponse_ExpiresPastOrInvalid_NotCacheable(string expires, string? date)
+    {
+        // Arrange: the response's Date equals Expires in the last case, so its lifetime is zero.
+        var headers = Headers(("Expires", expires));
+        if (date is not null)
+        {
+            headers["Date"] = date;
+        }
+
+        // Act
+        var decision = Evaluate(200, headers, false, NoVary);
+
+        // Assert
+        Assert.False(decision.Cacheable);
+        Assert.Equal(CacheDecision.NotCacheable, decision.SkipReason);
+    }
+
+    [Fact]
+    public void EvaluateResponse_ExpiresInTheFuture_LifetimeFromNow()
+    {
+        // Act
+        var decision = Evaluate(200, Headers(("Expires", "Tue, 01 Jan 2030 12:05:00 GMT")), false, NoVary);
+
+        // Assert
+        Assert.True(decision.Cacheable, decision.Detail);
+        Assert.Equal(TimeSpan.FromMinutes(5), decision.UpstreamMaxAge);
+    }
+
+    [Fact]
+    public void EvaluateResponse_ExpiresWithDate_LifetimeRelativeToDate()
+    {
+        // Arrange: the upstream's clock is 1 h behind the gateway's; its Expires is 90 s after its Date.
+        var headers = Headers(("Expires", "Tue, 01 Jan 2030 11:01:30 GMT"), ("Date", "Tue, 01 Jan 2030 11:00:00 GMT"));
+
+        // Act
+        var decision = Evaluate(200, headers, false, NoVary);
+
+        // Assert
+        Assert.True(decision.Cacheable, decision.Detail);
+        Assert.Equal(TimeSpan.FromSeconds(90), decision.UpstreamMaxAge);
+    }
+
+    [Fact]
+    public void EvaluateResponse_MaxAgeAndPastExpires_MaxAgeWins()
+    {
+        // Act: RFC 9111 §5.3, Expires is ignored when max-age is present.
+        var decision = Evaluate(200, Headers(("Cache-Control", "max-age=60"), ("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")), false, NoVary);
+
+        // Assert
+        Assert.True(decision.Cacheable, decision.Detail);
+        Assert.Equal(TimeSpan.FromSeconds(60), decision.UpstreamMaxAge);
+    }
+
+    [Theory]
+    [InlineData("X-HTTP-Method-Override")]
+    [InlineData("x-http-method")]
+    [InlineData("X-Method-Override")]
+    public void HasMethodOverride_OverrideHeader_True(string name) =>
+        Assert.True(CacheabilityPolicy.HasMethodOverride(new HeaderDictionary { [name] = "DELETE" }));
+
+    [Fact]
+    public void HasMethodOverride_NoOverrideHeader_False() =>
+        Assert.False(CacheabilityPolicy.HasMethodOverride(new HeaderDictionary { ["X-HTTP-Methods"] = "x", ["Content-Type"] = "application/json" }));
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData(null, "identity", true)]
+    [InlineData("gzip", null, false)]
+    [InlineData("gzip", "", false)]
+    [InlineData("gzip", "identity", false)]
+    [InlineData("gzip", "br", false)]
+    [InlineData("gzip", "gzip;q=0, br", false)]
+    [InlineData("gzip", "gzip", true)]
+    [InlineData("gzip", "GZIP;q=0.5", true)]
+    [InlineData("gzip", "br, deflate, gzip", true)]
+    [InlineData("gzip", "*", true)]
+    [InlineData("gzip", "*, gzip;q=0", false)]
+    [InlineData("gzip, br", "gzip", false)]
+    [InlineData("identity", null, true)]
+    public void AcceptsEncoding_StoredEncodingAgainstAcceptEncoding_OnlyWhenEveryCodingAccepted(string? contentEncoding, string? acceptEncoding, bool expected)
+    {
+        // Arrange
+        IHeaderDictionary request = new HeaderDictionary();
+        if (acceptEncoding is not null)
+        {
+            request.AcceptEncoding = acceptEncoding;
+        }
+
+        // Act / Assert
+        Assert.Equal(expected, CacheabilityPolicy.AcceptsEncoding(request, contentEncoding is null ? default : new StringValues(contentEncoding)));
+    }
+
+    private static readonly DateTimeOffset Now = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static CacheDecision Evaluate(int status, IHeaderDictionary headers, bool allowEventStream, IReadOnlyCollection<string> keyed, bool userScoped = false) =>
+        CacheabilityPolicy.EvaluateResponse(status, headers, allowEventStream, userScoped, keyed, Cap, Now);
 
     private static HeaderDictionary Headers(params (string Name, string Value)[] headers)
     {
