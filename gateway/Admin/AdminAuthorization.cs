@@ -1,14 +1,51 @@
+using Gateway.Config.Reload;
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Tenancy;
 
 namespace Gateway.Admin;
 
-/// <summary>Admin rule: a token with the admin scope may act on any tenant; a tenant's token only on its own tenant.</summary>
+/// <summary>What an admin call does to a tenant.</summary>
+internal enum AdminAccess
+{
+    /// <summary>Reads the tenant's figures: any token of the tenant, or the platform admin.</summary>
+    Read,
+
+    /// <summary>Changes the tenant (invalidation): the platform admin, or the tenant's token with the tenant-admin scope.</summary>
+    Write,
+}
+
+/// <summary>
+/// Admin rules: the platform admin scope may act on any tenant; a tenant's token may read its own tenant; write actions
+/// on a tenant need the tenant-admin scope for the token's own tenant (or the platform scope).
+/// </summary>
 internal static class AdminAuthorization
 {
-    /// <summary>True when the request may act on <paramref name="tenantId"/>; otherwise writes the 400/401/403 problem and returns false.</summary>
-    public static async Task<bool> AuthorizeAsync(HttpContext context, TenantTokenValidator validator, string? tenantId)
+    /// <summary>
+    /// Verifies the bearer token before anything else about the request is looked at (its body included); writes the 401
+    /// problem and returns null when it is not valid.
+    /// </summary>
+    public static async Task<TenantPrincipal?> AuthenticateAsync(HttpContext context, TenantTokenValidator validator)
+    {
+        var check = await validator.ValidateHeaderAsync(context.Request.Headers.Authorization.ToString());
+        if (check.IsValid)
+        {
+            return check.Principal;
+        }
+
+        context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            // The body is never read: close the connection instead of letting the server drain it.
+            context.Response.Headers.Connection = "close";
+        }
+
+        await ProblemWriter.WriteAsync(context, ProblemKind.Unauthorized, check.Failure!);
+        return null;
+    }
+
+    /// <summary>True when <paramref name="principal"/> may have <paramref name="access"/> to <paramref name="tenantId"/>; otherwise writes the 400/403 problem.</summary>
+    public static async Task<bool> AuthorizeAsync(HttpContext context, TenantPrincipal principal, string? tenantId, AdminAccess access)
     {
         if (!TenantId.IsValid(tenantId))
         {
@@ -16,20 +53,20 @@ internal static class AdminAuthorization
             return false;
         }
 
-        var check = await validator.ValidateHeaderAsync(context.Request.Headers.Authorization.ToString());
-        if (!check.IsValid)
+        if (access == AdminAccess.Read ? principal.MayRead(tenantId!) : principal.MayWrite(tenantId!))
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
-            await ProblemWriter.WriteAsync(context, ProblemKind.Unauthorized, check.Failure!);
-            return false;
+            return true;
         }
 
-        if (!check.Principal!.MayAdminister(tenantId!))
-        {
-            await ProblemWriter.WriteAsync(context, ProblemKind.Forbidden, "This token may only act on its own tenant.", tenantId);
-            return false;
-        }
-
-        return true;
+        var jwt = context.RequestServices.GetRequiredService<IGatewaySettings>().Current.Options.Jwt;
+        var detail = access == AdminAccess.Read
+            ? "This token may only read its own tenant."
+            : $"Changing a tenant needs the '{jwt.TenantAdminScope}' scope in a token of that tenant, or the '{jwt.AdminScope}' scope.";
+        await ProblemWriter.WriteAsync(context, ProblemKind.Forbidden, detail, tenantId);
+        return false;
     }
+
+    /// <summary>Both steps, for calls without a body: true when the caller may have <paramref name="access"/> to <paramref name="tenantId"/>.</summary>
+    public static async Task<bool> AuthorizeAsync(HttpContext context, TenantTokenValidator validator, string? tenantId, AdminAccess access) =>
+        await AuthenticateAsync(context, validator) is { } principal && await AuthorizeAsync(context, principal, tenantId, access);
 }

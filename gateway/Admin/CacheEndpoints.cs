@@ -1,19 +1,20 @@
+using System.Globalization;
 using System.Text.Json;
 using Gateway.Config.Reload;
 using Gateway.Transforms.Caching;
 using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Tenancy;
+using Gateway.Transforms.Throttling;
 
 namespace Gateway.Admin;
 
 /// <summary>
-/// <c>POST /admin/cache/invalidate</c> (tenant-scoped, O(1) invalidation) and <c>GET /admin/cache/metrics/{tenant}</c>
-/// (figures shared by every node). While the shared store is unavailable both answer a 503 problem.
+/// <c>POST /admin/cache/invalidate</c> (tenant-scoped, O(1) invalidation; needs the tenant-admin or platform scope and is
+/// rate-limited per tenant) and <c>GET /admin/cache/metrics/{tenant}</c> (figures shared by every node). While the shared
+/// store is unavailable both answer a 503 problem.
 /// </summary>
 internal static partial class CacheEndpoints
 {
-    private const int MaxBodyBytes = 4096;
-
     /// <summary>Maps both endpoints.</summary>
     public static void MapCacheEndpoints(this IEndpointRouteBuilder admin)
     {
@@ -25,17 +26,35 @@ internal static partial class CacheEndpoints
         HttpContext context,
         TenantTokenValidator validator,
         TenantCacheAdmin cache,
+        TenantAdminLimiter limiter,
+        TimeProvider time,
         ILoggerFactory loggers)
     {
-        var tenantId = await ReadTenantIdAsync(context);
+        // The token first: an anonymous caller gets its 401 before a byte of its body is read.
+        if (await AdminAuthorization.AuthenticateAsync(context, validator) is not { } principal
+            || await AdminRequestBody.ReadAsync(context, time) is not { } body)
+        {
+            return;
+        }
+
+        var tenantId = ReadTenantId(body);
         if (tenantId is null)
         {
             await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The body must be a JSON object with a string \"tenant_id\".");
             return;
         }
 
-        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenantId))
+        if (!await AdminAuthorization.AuthorizeAsync(context, principal, tenantId, AdminAccess.Write))
         {
+            return;
+        }
+
+        if (await limiter.TryAcquireAsync(tenantId, context.RequestAborted) is { } retryAfter)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await ProblemWriter.WriteAsync(context, ProblemKind.RateLimited,
+                $"Tenant '{tenantId}' is over its rate of cache invalidations (Gateway:Admin:InvalidationsPerMinute); retry in {seconds} s.", tenantId);
             return;
         }
 
@@ -47,7 +66,7 @@ internal static partial class CacheEndpoints
         }
 
         var logger = loggers.CreateLogger("Gateway.Admin.Cache");
-        LogInvalidated(logger, tenantId, result.Generation, result.DeletedKeys);
+        LogInvalidated(logger, tenantId, result.Generation, result.DeletedKeys, principal.Subject);
         await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
         {
             ["tenant_id"] = tenantId,
@@ -63,7 +82,7 @@ internal static partial class CacheEndpoints
         TenantTokenValidator validator,
         TenantCacheAdmin cache)
     {
-        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant))
+        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant, AdminAccess.Read))
         {
             return;
         }
@@ -94,17 +113,12 @@ internal static partial class CacheEndpoints
         });
     }
 
-    /// <summary>The <c>tenant_id</c> of a small JSON object body; null when the body is not that.</summary>
-    private static async Task<string?> ReadTenantIdAsync(HttpContext context)
+    /// <summary>The <c>tenant_id</c> of a JSON object body; null when the body is not that.</summary>
+    private static string? ReadTenantId(ReadOnlyMemory<byte> body)
     {
-        if (context.Request.ContentLength > MaxBodyBytes)
-        {
-            return null;
-        }
-
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+            using var document = JsonDocument.Parse(body);
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("tenant_id", out var id)
                 && id.ValueKind == JsonValueKind.String
@@ -124,6 +138,6 @@ internal static partial class CacheEndpoints
             $"The shared cache store ({cache.StoreName}) is unavailable; requests are being served without the cache. Retry shortly.", tenantId);
     }
 
-    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Cache of tenant {TenantId} invalidated: generation {Generation}, {DeletedKeys} entries to reclaim")]
-    private static partial void LogInvalidated(ILogger logger, string tenantId, long generation, long deletedKeys);
+    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "Cache of tenant {TenantId} invalidated by {Subject}: generation {Generation}, {DeletedKeys} entries to reclaim")]
+    private static partial void LogInvalidated(ILogger logger, string tenantId, long generation, long deletedKeys, string? subject);
 }

@@ -13,7 +13,7 @@ internal static class TierEndpoints
     {
         admin.MapGet("/tiers/{tenant}", async (HttpContext context, string tenant, IGatewaySettings settings, TenantTokenValidator validator, IEnumerable<ITenantAdminDetails> details) =>
         {
-            if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant))
+            if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant, AdminAccess.Read))
             {
                 return;
             }

@@ -29,9 +29,13 @@ internal sealed class SharedRateLimiter
     /// Decides one admission for <paramref name="tenantId"/> in Redis within <paramref name="budget"/>. Null when
     /// Redis failed, was too slow or its circuit is open. Only the caller's cancellation throws.
     /// </summary>
-    public async ValueTask<RateLimitDecision?> TryAcquireAsync(string tenantId, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken)
+    public ValueTask<RateLimitDecision?> TryAcquireAsync(string tenantId, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken) =>
+        TryAcquireAtAsync(RedisKeys.RateLimit(tenantId), policy, budget, cancellationToken);
+
+    /// <summary>As <see cref="TryAcquireAsync"/>, for the limiter state at <paramref name="key"/> (a key from <see cref="RedisKeys"/>).</summary>
+    public async ValueTask<RateLimitDecision?> TryAcquireAtAsync(RedisKey key, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken)
     {
-        var keys = new RedisKey[] { RedisKeys.RateLimit(tenantId) };
+        var keys = new RedisKey[] { key };
         var args = new RedisValue[] { policy.Rate.ToString("R", CultureInfo.InvariantCulture), policy.Burst, Cost };
         var outcome = await _guard.ExecuteAsync(
             Operation,

@@ -1,3 +1,4 @@
+using Gateway.Config.Reload;
 using Gateway.Transforms.Infrastructure.Contracts;
 using Gateway.Transforms.Infrastructure.Redis;
 using Gateway.Transforms.Infrastructure.Registration;
@@ -12,7 +13,8 @@ public static class TenantThrottlingExtensions
 {
     /// <summary>
     /// Registers the stage, the limiters (shared through Redis, local as fallback), hot-tenant detection, the
-    /// once-a-second monitor and the admin details, with the Redis guard and tenant-limit policy they use.
+    /// once-a-second monitor, the admin details and the admin write limiter (<see cref="TenantAdminLimiter"/>), with the
+    /// Redis guard and tenant-limit policy they use.
     /// Requires <c>IGatewaySettings</c>.
     /// </summary>
     public static IServiceCollection AddTenantThrottling(this IServiceCollection services) =>
@@ -28,6 +30,7 @@ public static class TenantThrottlingExtensions
             s.AddSingleton<ThrottlingMonitor>();
             s.AddHostedService(sp => sp.GetRequiredService<ThrottlingMonitor>());
             s.AddSingleton<ITenantAdminDetails, ThrottlingAdminDetails>();
+            s.AddSingleton(sp => new TenantAdminLimiter(sp.GetRequiredService<SharedRateLimiter>(), sp.GetRequiredService<IGatewaySettings>()));
         });
 
     /// <summary>Adds the stage: a refused request costs no cache lookup and no upstream call.</summary>

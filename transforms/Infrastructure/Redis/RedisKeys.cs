@@ -40,6 +40,9 @@ internal static class RedisKeys
     /// <summary>Rate limiter state of a tenant.</summary>
     public static string RateLimit(string tenantId) => "ratelimit:" + Tag(tenantId);
 
+    /// <summary>Rate limiter state of a tenant's admin write actions (invalidations): <c>ratelimit:{tenant}:admin</c>.</summary>
+    public static string AdminRateLimit(string tenantId) => "ratelimit:" + Tag(tenantId) + ":admin";
+
     private static string Checked(string tenantId)
     {
         // The alphabet excludes braces and colons, so a tenant id can never forge another tenant's tag.
