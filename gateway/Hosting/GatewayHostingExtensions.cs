@@ -2,6 +2,7 @@ using Gateway.Admin;
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Health;
+using Gateway.Management;
 using Gateway.Telemetry;
 using Gateway.Transforms.Edge;
 using Gateway.Transforms.Infrastructure.Context;
@@ -22,7 +23,7 @@ public static class GatewayHostingExtensions
         var path = GatewayConfigurationFile.Resolve(builder.Configuration, builder.Environment.ContentRootPath);
         try
         {
-            GatewayConfigurationFile.Install(builder.Configuration, path, fileEvents);
+            GatewayConfigurationFile.Install(builder.Configuration, path, builder.Environment.EnvironmentName, fileEvents);
         }
         catch (InvalidDataException ex)
         {
@@ -38,11 +39,13 @@ public static class GatewayHostingExtensions
         var startup = new GatewayOptions();
         builder.Configuration.GetSection(GatewayOptions.SectionName).Bind(startup);
         ConfigureKestrel(builder, startup.Limits);
+        ManagementListener.Configure(builder, startup.Management.UrlList());
 
         var services = builder.Services;
         services.AddSingleton(fileEvents);
         services.AddSingleton<GatewaySettingsMonitor>();
         services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
+        services.AddSingleton<ManagementRoutes>();
         services.AddGatewayStages();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.AddGatewayTelemetry();
@@ -60,12 +63,18 @@ public static class GatewayHostingExtensions
         app.UseGatewayEdge();
         app.UseExceptionHandler(errorApp => errorApp.Run(WriteInternalErrorAsync));
         app.UseRouting();
+        app.UseMiddleware<ListenerGuardMiddleware>();
 
-        app.MapHealthEndpoints();
-        app.MapGatewayTelemetry();
-        var admin = app.MapGroup("/admin");
+        app.MapOnEveryListener().MapHealthEndpoints();
+
+        // Every operator endpoint is mapped on this group, and only here: it is what keeps them on the management
+        // listener and their paths away from the proxy routes.
+        var management = app.MapManagement();
+        management.MapGatewayTelemetry(app.Services);
+        var admin = management.MapGroup("/admin");
         admin.MapTierEndpoints();
         admin.MapCacheEndpoints();
+
         app.MapReverseProxy(proxy =>
         {
             proxy.UseGatewayStages();
@@ -73,6 +82,8 @@ public static class GatewayHostingExtensions
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         });
+
+        StartupChecks.Log(app);
         return app;
     }
 

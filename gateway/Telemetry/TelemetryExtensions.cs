@@ -31,12 +31,13 @@ internal static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>Maps the Prometheus scrape endpoint and starts the configuration metrics.</summary>
-    public static void MapGatewayTelemetry(this WebApplication app)
+    /// <summary>Maps the Prometheus scrape endpoint on <paramref name="endpoints"/> (the management group) and starts the configuration metrics.</summary>
+    public static void MapGatewayTelemetry(this IEndpointRouteBuilder endpoints, IServiceProvider services)
     {
         // Created now, so reloads are counted from start-up on.
-        _ = app.Services.GetRequiredService<ConfigurationMetrics>();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        _ = services.GetRequiredService<ConfigurationMetrics>();
+        // A scrape is a GET; any other method is answered 405 by the management guard.
+        endpoints.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
     }
 
     private static bool IsOperatorEndpoint(PathString path) =>
