@@ -1,12 +1,15 @@
 using Gateway.Config.Reload;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace Gateway.Hosting;
 
 /// <summary>
 /// Chooses the gateway's configuration file: <c>--config PATH</c> when given, otherwise <c>appsettings.json</c>
-/// in the content root, otherwise the copy next to the binary. Environment variables and the command line
-/// still override it the ASP.NET way.
+/// in the content root, otherwise the copy next to the binary. In the Development environment a
+/// <c>&lt;name&gt;.Development.json</c> next to it (the repository's <c>appsettings.Development.json</c>, which holds the
+/// development signing key) is layered over it, and shared secrets are allowed unless the files say otherwise.
+/// Environment variables and the command line still override both the ASP.NET way.
 /// </summary>
 internal static class GatewayConfigurationFile
 {
@@ -32,11 +35,39 @@ internal static class GatewayConfigurationFile
         return File.Exists(inContentRoot) ? inContentRoot : Path.Combine(AppContext.BaseDirectory, "appsettings.json");
     }
 
+    /// <summary>The Development overlay of <paramref name="path"/>: <c>gateway.json</c> → <c>gateway.Development.json</c> in the same folder.</summary>
+    public static string DevelopmentOverlay(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", $"{Path.GetFileNameWithoutExtension(path)}.{Environments.Development}.json");
+
     /// <summary>
-    /// Replaces the default JSON sources with one watched file, at the same position so that environment
+    /// The configuration sources the gateway's files contribute, lowest precedence first: in Development a default of
+    /// <c>Gateway:Jwt:AllowSharedSecret = true</c>, then the watched file, then (in Development, when it exists) the
+    /// watched overlay. Outside Development only the file: a development key cannot be picked up by accident.
+    /// </summary>
+    public static IReadOnlyList<IConfigurationSource> Sources(string path, string environmentName, ConfigFileEvents events)
+    {
+        var sources = new List<IConfigurationSource>(3);
+        var development = string.Equals(environmentName, Environments.Development, StringComparison.OrdinalIgnoreCase);
+        if (development)
+        {
+            sources.Add(new MemoryConfigurationSource { InitialData = [new("Gateway:Jwt:AllowSharedSecret", "true")] });
+        }
+
+        sources.Add(new WatchedJsonFileSource(path, events));
+        var overlay = DevelopmentOverlay(path);
+        if (development && File.Exists(overlay))
+        {
+            sources.Add(new WatchedJsonFileSource(overlay, events));
+        }
+
+        return sources;
+    }
+
+    /// <summary>
+    /// Replaces the default JSON sources with <see cref="Sources"/>, at the same position so that environment
     /// variables and command-line arguments added after them keep precedence.
     /// </summary>
-    public static void Install(IConfigurationBuilder configuration, string path, ConfigFileEvents events)
+    public static void Install(IConfigurationBuilder configuration, string path, string environmentName, ConfigFileEvents events)
     {
         var sources = configuration.Sources;
         var insertAt = -1;
@@ -49,14 +80,10 @@ internal static class GatewayConfigurationFile
             }
         }
 
-        var source = new WatchedJsonFileSource(path, events);
-        if (insertAt < 0)
+        var position = insertAt < 0 ? 0 : insertAt;
+        foreach (var source in Sources(path, environmentName, events))
         {
-            sources.Insert(0, source);
-        }
-        else
-        {
-            sources.Insert(insertAt, source);
+            sources.Insert(position++, source);
         }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class BenchSettings : IGatewaySettings
     {
         var options = new GatewayOptions
         {
-            Jwt = new JwtOptions { Issuer = "bench", Audience = "rag-platform", SigningKey = SigningKey },
+            Jwt = new JwtOptions { Issuer = "bench", Audience = "rag-platform", SigningKey = SigningKey, AllowSharedSecret = true },
             Tenants = new(StringComparer.Ordinal) { ["acme"] = new TenantOptions { Tier = "platinum" } },
         };
         if (!GatewaySettingsBuilder.TryBuild(options, 1, out var settings, out var errors))

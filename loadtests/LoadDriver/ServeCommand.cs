@@ -5,9 +5,10 @@ using RagBackendSim;
 namespace LoadDriver;
 
 /// <summary>
-/// <c>serve</c>: the quick start. Runs the simulated RAG backend and the gateway, configured by the root
-/// <c>appsettings.json</c> (embedded store unless <c>Gateway:Redis:Configuration</c> is set), and prints a
-/// development token with a ready-made curl line.
+/// <c>serve</c>: the quick start. Runs the simulated RAG backend and the gateway in the Development environment,
+/// configured by the root <c>appsettings.json</c> with <c>appsettings.Development.json</c> (the development signing key)
+/// over it (embedded store unless <c>Gateway:Redis:Configuration</c> is set), and prints a development token with a
+/// ready-made curl line.
 /// </summary>
 internal static class ServeCommand
 {
@@ -19,7 +20,15 @@ internal static class ServeCommand
         WebApplication gateway;
         try
         {
-            var builder = WebApplication.CreateBuilder([.. args.Where(a => !a.StartsWith("--Sim:", StringComparison.Ordinal))]);
+            // The quick start is a development session: the gateway layers appsettings.Development.json (the development
+            // signing key) over the root file, which carries none. An explicitly set environment still wins.
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                Args = [.. args.Where(a => !a.StartsWith("--Sim:", StringComparison.Ordinal))],
+                EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+                    ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+                    ?? Environments.Development,
+            });
             builder.AddGateway();
             gateway = builder.Build();
             gateway.MapGateway();
@@ -52,7 +61,7 @@ internal static class ServeCommand
         var jwt = settings.Options.Jwt;
         var tenant = settings.Table.TenantIds.FirstOrDefault();
         var url = gateway.Urls.FirstOrDefault();
-        if (string.IsNullOrEmpty(jwt.SigningKey) || tenant is null || url is null)
+        if (!jwt.AcceptsSharedSecret || tenant is null || url is null)
         {
             return;
         }
@@ -84,7 +93,7 @@ internal static class ServeCommand
         var jwt = settings.Options.Jwt;
         var url = gateway.Urls.FirstOrDefault() ?? "http://127.0.0.1:5000";
         var tenant = settings.Table.TenantIds.Order(StringComparer.Ordinal).FirstOrDefault() ?? "acme";
-        var token = string.IsNullOrEmpty(jwt.SigningKey)
+        var token = !jwt.AcceptsSharedSecret
             ? "<mint a token with your issuer>"
             : TokenCommand.Mint(jwt, tenant, $"dev-user@{tenant}", scope: null, TimeSpan.FromHours(8), DateTimeOffset.UtcNow);
         var store = string.IsNullOrWhiteSpace(settings.Options.Redis.Configuration) ? "embedded in-process store" : "Redis";

@@ -278,7 +278,7 @@ gateway_config() { # backend-url redis-configuration
 {
   "Logging": { "LogLevel": { "Default": "Warning" } },
   "Gateway": {
-    "Jwt": { "Issuer": "bench", "Audience": "rag-platform", "SigningKey": "bench-signing-key-0123456789abcdef0123456789" },
+    "Jwt": { "Issuer": "bench", "Audience": "rag-platform", "SigningKey": "bench-signing-key-0123456789abcdef0123456789", "AllowSharedSecret": true },
     "Tiers": {
       "bench": { "TimeoutMs": 5000, "CacheTtlSeconds": 3600, "MaxQps": 1000000, "Burst": 100000, "CacheQuota": "8GB" },
       "tiny": { "TimeoutMs": 5000, "CacheTtlSeconds": 3600, "MaxQps": 1, "Burst": 1, "CacheQuota": "1GB" }

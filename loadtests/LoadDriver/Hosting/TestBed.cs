@@ -154,6 +154,7 @@ internal sealed class TestBed : IAsyncDisposable
                     ["Issuer"] = file.Jwt.Issuer,
                     ["Audience"] = file.Jwt.Audience,
                     ["SigningKey"] = file.Jwt.SigningKey,
+                    ["AllowSharedSecret"] = true,
                     ["TenantClaim"] = file.Jwt.TenantClaim,
                     ["ClockSkewSeconds"] = 30,
                     ["AdminScope"] = file.Jwt.AdminScope,
