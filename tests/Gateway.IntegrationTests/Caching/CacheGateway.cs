@@ -40,6 +40,9 @@ public sealed record CacheAnswer(HttpStatusCode Status, string? Cache, long? Age
 /// </summary>
 public sealed class CacheGateway : IAsyncDisposable
 {
+    /// <summary>The <c>Host</c> every cache test request carries, whichever node (port) it goes to.</summary>
+    public const string LoadBalancedHost = "gateway.test";
+
     /// <summary>Entry cap configured for the test gateway.</summary>
     public const int MaxEntryBytes = 4096;
 
@@ -155,6 +158,9 @@ public sealed class CacheGateway : IAsyncDisposable
     public static async Task<CacheAnswer> SendAsync(HttpClient client, string path, string token, string? body = "{\"query\":\"what is isolation\"}", HttpMethod? method = null, Action<HttpRequestMessage>? configure = null)
     {
         using var request = GatewayInstance.Request(method ?? (body is null ? HttpMethod.Get : HttpMethod.Post), path, token);
+
+        // The Host is part of the cache key; behind a load balancer every node sees the same one, so the test nodes do too.
+        request.Headers.Host = LoadBalancedHost;
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
@@ -193,7 +199,7 @@ public sealed class CacheGateway : IAsyncDisposable
     /// <summary>Invalidates <paramref name="tenant"/> with its own token and asserts success.</summary>
     public async Task<JsonElement> InvalidateTenantAsync(string tenant, HttpClient? client = null)
     {
-        var (status, body, response) = await InvalidateAsync(Token(tenant), JsonSerializer.Serialize(new { tenant_id = tenant }), client);
+        var (status, body, response) = await InvalidateAsync(TestTokens.TenantAdmin(tenant), JsonSerializer.Serialize(new { tenant_id = tenant }), client);
         response.Dispose();
         Assert.True(status == HttpStatusCode.OK, $"invalidate: {(int)status} {body}");
         using var document = JsonDocument.Parse(body);

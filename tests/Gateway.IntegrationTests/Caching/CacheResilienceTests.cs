@@ -57,7 +57,7 @@ public sealed class CacheResilienceTests(ITestOutputHelper output) : IAsyncLifet
         var outage = await ProbeAsync(gateway, token, "/c/down", 60);
         var readyWhileDown = await ReadyzCacheStatusAsync(gateway);
         var metricsWhileDown = await gateway.Client.SendAsync(GatewayInstance.Request(HttpMethod.Get, $"/admin/cache/metrics/{tenant}", token));
-        using var invalidate = GatewayInstance.Request(HttpMethod.Post, "/admin/cache/invalidate", token);
+        using var invalidate = GatewayInstance.Request(HttpMethod.Post, "/admin/cache/invalidate", TestTokens.TenantAdmin(tenant));
         invalidate.Content = new StringContent(JsonSerializer.Serialize(new { tenant_id = tenant }), System.Text.Encoding.UTF8, "application/json");
         var invalidateWhileDown = await gateway.Client.SendAsync(invalidate);
         await _redis.StartAsync();

@@ -30,7 +30,7 @@ internal static class CacheTestSupport
     {
         var options = new GatewayOptions
         {
-            Jwt = new JwtOptions { Issuer = "i", Audience = "a", SigningKey = GatewayConfigBuilder.SigningKey },
+            Jwt = new JwtOptions { Issuer = "i", Audience = "a", SigningKey = GatewayConfigBuilder.SigningKey, AllowSharedSecret = true },
             Redis = new RedisOptions { Configuration = redis, OperationTimeoutMs = operationTimeoutMs, BreakerFailureThreshold = 50 },
         };
         if (!GatewaySettingsBuilder.TryBuild(options, 1, out var settings, out var errors))

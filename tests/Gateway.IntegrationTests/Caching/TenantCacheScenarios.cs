@@ -509,23 +509,25 @@ public abstract class TenantCacheScenarios : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Invalidate_Callers_OwnTenantOrAdminAllowedOthers403Or401Or400()
+    public async Task Invalidate_Callers_TenantAdminOfOwnTenantOrAdminAllowedOthers403Or401Or400()
     {
         // Arrange
         var body = JsonSerializer.Serialize(new { tenant_id = Cache.TenantA });
 
         // Act
-        var other = await Cache.InvalidateAsync(CacheGateway.Token(Cache.TenantB), body);
+        var other = await Cache.InvalidateAsync(TestTokens.TenantAdmin(Cache.TenantB), body);
         var anonymous = await Cache.InvalidateAsync(null, body);
         var badJson = await Cache.InvalidateAsync(CacheGateway.Token(Cache.TenantA), "{not json");
         var missing = await Cache.InvalidateAsync(CacheGateway.Token(Cache.TenantA), "{\"tenant\":\"x\"}");
-        var own = await Cache.InvalidateAsync(CacheGateway.Token(Cache.TenantA), body);
+        var ownUser = await Cache.InvalidateAsync(CacheGateway.Token(Cache.TenantA), body);
+        var own = await Cache.InvalidateAsync(TestTokens.TenantAdmin(Cache.TenantA), body);
         var admin = await Cache.InvalidateAsync(TestTokens.Admin(), body);
         var metricsOfOther = await Cache.Gateway.Client.SendAsync(
             GatewayInstance.Request(HttpMethod.Get, $"/admin/cache/metrics/{Cache.TenantA}", CacheGateway.Token(Cache.TenantB)));
 
         // Assert
         await ProblemAssert.IsProblemAsync(other.Response, HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.IsProblemAsync(ownUser.Response, HttpStatusCode.Forbidden, "forbidden");
         await ProblemAssert.IsProblemAsync(anonymous.Response, HttpStatusCode.Unauthorized, "unauthorized");
         await ProblemAssert.IsProblemAsync(badJson.Response, HttpStatusCode.BadRequest, "bad-request");
         await ProblemAssert.IsProblemAsync(missing.Response, HttpStatusCode.BadRequest, "bad-request");

@@ -146,7 +146,7 @@ internal sealed class ClusterGateways : IAsyncDisposable
     /// <summary><c>POST /admin/cache/invalidate</c> of <paramref name="tenant"/> through node <paramref name="node"/>.</summary>
     public async Task InvalidateAsync(int node, string tenant)
     {
-        using var request = GatewayInstance.Request(HttpMethod.Post, "/admin/cache/invalidate", TestTokens.For(tenant));
+        using var request = GatewayInstance.Request(HttpMethod.Post, "/admin/cache/invalidate", TestTokens.TenantAdmin(tenant));
         request.Content = new StringContent(JsonSerializer.Serialize(new { tenant_id = tenant }), Encoding.UTF8, "application/json");
         using var response = await _nodes[node].Client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

@@ -57,6 +57,9 @@ public sealed class GatewayConfigBuilder
                     ["Issuer"] = Issuer,
                     ["Audience"] = Audience,
                     ["SigningKey"] = SigningKey,
+
+                    // Tests run outside the Development environment, where a shared secret must be allowed explicitly.
+                    ["AllowSharedSecret"] = true,
                     ["ClockSkewSeconds"] = 30,
                 },
                 ["Tiers"] = new JsonObject
@@ -154,7 +157,10 @@ public sealed class GatewayConfigBuilder
     /// <summary>Sets <c>Gateway:Redis:Configuration</c>.</summary>
     public GatewayConfigBuilder WithRedis(string configuration) => With("Gateway:Redis:Configuration", configuration);
 
-    /// <summary>Adds a PEM public key to <c>Gateway:Jwt:PublicKeys</c>.</summary>
+    /// <summary>Sets <c>Gateway:Management:Urls</c> to <c>http://127.0.0.1:{port}</c> on a free port: the operator endpoints' own listener.</summary>
+    public GatewayConfigBuilder WithManagementListener() => With("Gateway:Management:Urls", $"http://127.0.0.1:{FreePort.Next()}");
+
+    /// <summary>Adds a PEM public key to <c>Gateway:Jwt:PublicKeys</c> (which also turns HS256 tokens off).</summary>
     public GatewayConfigBuilder WithPublicKey(string pem)
     {
         var jwt = _root["Gateway"]!["Jwt"]!.AsObject();

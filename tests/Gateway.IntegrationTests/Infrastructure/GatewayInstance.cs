@@ -33,10 +33,19 @@ public sealed class GatewayInstance : IAsyncDisposable
         _config = config;
         ConfigPath = configPath;
         Logs = logs;
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+        var management = config["Gateway"]?["Management"]?["Urls"]?.GetValue<string>();
+        if (!string.IsNullOrWhiteSpace(management))
+        {
+            ManagementAddress = Normalize(management.Split(';')[0]);
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        BaseAddress = addresses.Select(Normalize).First(a => ManagementAddress is null || a.Port != ManagementAddress.Port);
         Client = CreateClient();
     }
+
+    /// <summary>Root URL of the management listener when <c>Gateway:Management:Urls</c> is configured (its first URL); null otherwise.</summary>
+    public Uri? ManagementAddress { get; }
 
     /// <summary>Root URL of the gateway, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
@@ -111,12 +120,11 @@ public sealed class GatewayInstance : IAsyncDisposable
     }
 
     /// <summary>A new client for the gateway, for tests that need their own connection pool or handler settings.</summary>
-    public HttpClient CreateClient(TimeSpan? timeout = null) =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
-        {
-            BaseAddress = BaseAddress,
-            Timeout = timeout ?? TimeSpan.FromSeconds(30),
-        };
+    public HttpClient CreateClient(TimeSpan? timeout = null) => CreateClient(BaseAddress, timeout);
+
+    /// <summary>A new client for the management listener; fails when none is configured.</summary>
+    public HttpClient CreateManagementClient(TimeSpan? timeout = null) =>
+        CreateClient(ManagementAddress ?? throw new InvalidOperationException("Gateway:Management:Urls is not configured."), timeout);
 
     /// <summary>A request to <paramref name="path"/> carrying <paramref name="bearerToken"/> when given.</summary>
     public static HttpRequestMessage Request(HttpMethod method, string path, string? bearerToken = null)
@@ -205,6 +213,15 @@ public sealed class GatewayInstance : IAsyncDisposable
         _configGate.Dispose();
         TryDelete(_directory);
     }
+
+    private static HttpClient CreateClient(Uri baseAddress, TimeSpan? timeout) =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
+        {
+            BaseAddress = baseAddress,
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+        };
+
+    private static Uri Normalize(string address) => new(address.EndsWith('/') ? address : address + "/");
 
     private async Task ReplaceFileAsync(string content)
     {

@@ -7,8 +7,8 @@ namespace Gateway.IntegrationTests.Infrastructure;
 /// <summary>
 /// One gateway in front of one WireMock upstream, shared by every test in <see cref="ProxyCollection"/>:
 /// route <c>default</c> (<c>/{**catch-all}</c>) goes to <see cref="Upstream"/>, route <c>down</c>
-/// (<c>/down/{**rest}</c>) to a closed port. The JWT settings accept the HS256 test key and the RS256 key
-/// <see cref="TestTokens.RsaPublicKeyPem"/>. WireMock answers every request with 200 <c>upstream-ok</c>. Tier timeouts are
+/// (<c>/down/{**rest}</c>) to a closed port. The JWT settings accept the HS256 test key (RS256 gateways, where HS256 is
+/// refused, are in <c>Security/SigningKeyTests</c>). WireMock answers every request with 200 <c>upstream-ok</c>. Tier timeouts are
 /// relaxed (<see cref="GatewayConfigBuilder.WithRelaxedTimeouts"/>): deadlines are tested in <see cref="TimingCollection"/>.
 /// </summary>
 /// <remarks>Tests of the collection run one after another, so each may call <see cref="ResetUpstream"/> first and then assert on <c>Upstream.LogEntries</c>.</remarks>
@@ -30,7 +30,6 @@ public sealed class ProxyFixture : IAsyncLifetime
         var config = new GatewayConfigBuilder()
             .WithUpstream(_upstream.Url!)
             .WithRoute("down", "/down/{**rest}", FreePort.ClosedPortUrl())
-            .WithPublicKey(TestTokens.RsaPublicKeyPem)
             .WithRelaxedTimeouts();
         _gateway = await GatewayInstance.StartAsync(config);
         ResetUpstream();

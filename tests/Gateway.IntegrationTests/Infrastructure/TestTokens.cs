@@ -17,6 +17,9 @@ public static class TestTokens
     /// <summary>Scope that grants admin rights (the gateway's default <c>AdminScope</c>).</summary>
     public const string AdminScope = "gateway:admin";
 
+    /// <summary>Scope that lets a tenant's token change its own tenant (the gateway's default <c>TenantAdminScope</c>).</summary>
+    public const string TenantAdminScope = "gateway:tenant-admin";
+
     private static readonly Lazy<RSA> Rsa = new(() => System.Security.Cryptography.RSA.Create(2048));
 
     /// <summary>PEM of the test RSA public key; configure it with <see cref="GatewayConfigBuilder.WithPublicKey"/> for RS256 cases.</summary>
@@ -28,11 +31,15 @@ public static class TestTokens
         Issuer = GatewayConfigBuilder.Issuer,
         Audience = GatewayConfigBuilder.Audience,
         SigningKey = GatewayConfigBuilder.SigningKey,
+        AllowSharedSecret = true,
     };
 
     /// <summary>A valid token for <paramref name="tenant"/>, via the product's <c>TokenCommand.Mint</c>.</summary>
     public static string For(string tenant, TimeSpan? lifetime = null, string? scope = null) =>
         TokenCommand.Mint(Jwt, tenant, $"user@{tenant}", scope, lifetime ?? TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+
+    /// <summary>A valid token of <paramref name="tenant"/> with the tenant-admin scope: may invalidate its own tenant's cache.</summary>
+    public static string TenantAdmin(string tenant) => For(tenant, scope: TenantAdminScope);
 
     /// <summary>A valid token with the admin scope and no tenant.</summary>
     public static string Admin() =>
