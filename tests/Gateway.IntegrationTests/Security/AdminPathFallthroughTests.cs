@@ -1,6 +1,4 @@
 using System.Net;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace Gateway.IntegrationTests.Security;
@@ -12,28 +10,15 @@ namespace Gateway.IntegrationTests.Security;
 /// </summary>
 public sealed class AdminPathFallthroughTests : IAsyncLifetime
 {
-    private WireMockServer? _upstream;
-    private GatewayInstance? _gateway;
+    private AttackBed? _bed;
 
-    private WireMockServer Upstream => _upstream!;
+    private WireMockServer Upstream => _bed!.Upstream;
 
-    private GatewayInstance Gateway => _gateway!;
+    private GatewayInstance Gateway => _bed!.Gateway;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = WireMockUpstream.Start();
-        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("upstream-ok"));
-        _gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder().WithUpstream(_upstream.Url!).WithRelaxedTimeouts());
-        using var warm = await _gateway.GetAsync("/warm", TestTokens.For(GatewayConfigBuilder.GoldTenant));
-        _upstream.ResetLogEntries();
-    }
+    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway!.DisposeAsync();
-        _upstream!.Stop();
-        _upstream.Dispose();
-    }
+    public async Task DisposeAsync() => await _bed!.DisposeAsync();
 
     [Theory]
     [InlineData("GET", "/admin/cache/invalidate", 405)]

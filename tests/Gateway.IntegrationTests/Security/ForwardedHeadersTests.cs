@@ -1,5 +1,3 @@
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using WireMock.Server;
 
 namespace Gateway.IntegrationTests.Security;
@@ -10,26 +8,15 @@ namespace Gateway.IntegrationTests.Security;
 /// </summary>
 public sealed class ForwardedHeadersTests : IAsyncLifetime
 {
-    private WireMockServer? _upstream;
-    private GatewayInstance? _gateway;
+    private AttackBed? _bed;
 
-    private WireMockServer Upstream => _upstream!;
+    private WireMockServer Upstream => _bed!.Upstream;
 
-    private GatewayInstance Gateway => _gateway!;
+    private GatewayInstance Gateway => _bed!.Gateway;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = WireMockUpstream.Start();
-        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200));
-        _gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder().WithUpstream(_upstream.Url!).WithRelaxedTimeouts());
-    }
+    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _gateway!.DisposeAsync();
-        _upstream!.Stop();
-        _upstream.Dispose();
-    }
+    public async Task DisposeAsync() => await _bed!.DisposeAsync();
 
     [Fact]
     public async Task Attack_ForgedForwardingHeaders_UpstreamSeesOnlyTheGatewaysOwn()

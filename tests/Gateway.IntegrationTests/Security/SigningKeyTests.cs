@@ -21,14 +21,11 @@ public sealed class SigningKeyTests
     public async Task Attack_Hs256TokenWhenAuthorityConfigured_Refused401()
     {
         // Arrange: an OpenID authority (discovery + JWKS on WireMock), and the HS256 key still configured and allowed.
-        using var upstream = WireMockUpstream.Start();
-        upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("upstream-ok"));
         using var authority = StartAuthority();
-        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
-            .WithUpstream(upstream.Url!)
-            .WithRelaxedTimeouts()
+        await using var bed = await AttackBed.StartAsync(c => c
             .With("Gateway:Jwt:Authority", authority.Url)
             .With("Gateway:Jwt:RequireHttpsMetadata", false));
+        var (gateway, upstream) = (bed.Gateway, bed.Upstream);
 
         // Act
         using var hs256 = await gateway.GetAsync("/secret", TestTokens.For(GatewayConfigBuilder.GoldTenant));
@@ -47,12 +44,8 @@ public sealed class SigningKeyTests
     public async Task Attack_Hs256AndAlgorithmConfusionWhenPublicKeyConfigured_Refused401()
     {
         // Arrange: an RSA public key and the HS256 key, both configured.
-        using var upstream = WireMockUpstream.Start();
-        upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("upstream-ok"));
-        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
-            .WithUpstream(upstream.Url!)
-            .WithRelaxedTimeouts()
-            .WithPublicKey(TestTokens.RsaPublicKeyPem));
+        await using var bed = await AttackBed.StartAsync(c => c.WithPublicKey(TestTokens.RsaPublicKeyPem));
+        var (gateway, upstream) = (bed.Gateway, bed.Upstream);
 
         // Act
         using var hs256 = await gateway.GetAsync("/secret", TestTokens.For(GatewayConfigBuilder.GoldTenant));
@@ -72,9 +65,8 @@ public sealed class SigningKeyTests
     public async Task Attack_TokenSignedWithRotatedOutKey_RefusedAfterReload()
     {
         // Arrange: a token accepted (and cached) under the old key.
-        using var upstream = WireMockUpstream.Start();
-        upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200));
-        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder().WithUpstream(upstream.Url!).WithRelaxedTimeouts());
+        await using var bed = await AttackBed.StartAsync();
+        var gateway = bed.Gateway;
         var token = TestTokens.For(GatewayConfigBuilder.GoldTenant);
         using var before = await gateway.GetAsync("/r", token);
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -95,16 +87,14 @@ public sealed class SigningKeyTests
     public async Task Startup_NoKeyConfigured_StartsRefusesEveryTokenAndSaysSo()
     {
         // Arrange: what the container image does without configuration.
-        using var upstream = WireMockUpstream.Start();
-        var config = new GatewayConfigBuilder().WithUpstream(upstream.Url!).Edit(root =>
+        // Act
+        await using var bed = await AttackBed.StartAsync(c => c.Edit(root =>
         {
             var jwt = root["Gateway"]!["Jwt"]!.AsObject();
             jwt.Remove("SigningKey");
             jwt.Remove("AllowSharedSecret");
-        });
-
-        // Act
-        await using var gateway = await GatewayInstance.StartAsync(config);
+        }));
+        var (gateway, upstream) = (bed.Gateway, bed.Upstream);
         using var proxied = await gateway.GetAsync("/x", TestTokens.For(GatewayConfigBuilder.GoldTenant));
         using var ready = await gateway.GetAsync("/readyz");
         using var alive = await gateway.GetAsync("/healthz");
