@@ -73,11 +73,9 @@ internal sealed class ManagementListener
             }
         });
 
-        // Now carried by the named endpoints; left in place, Kestrel would warn that it overrides them.
-        foreach (var key in (string[])["urls", "http_ports", "https_ports"])
-        {
-            configuration[key] = "";
-        }
+        // Now carried by the named endpoints; left in place, Kestrel would warn that it overrides them. An empty value
+        // would make the host fall back to the URLs it read at start-up, so the list is set to hold no address at all.
+        configuration["urls"] = ";";
     }
 
     private static List<string> ProxyUrls(IConfiguration configuration)
