@@ -8,17 +8,19 @@ namespace Gateway.IntegrationTests.Security;
 /// falling through to the catch-all proxy route and reaching the backend as the caller's tenant. Without a management
 /// listener the operator endpoints share the proxy listener; every such path must still be answered by the gateway.
 /// </summary>
-public sealed class AdminPathFallthroughTests : IAsyncLifetime
+public sealed class AdminPathFallthroughTests : IClassFixture<AttackBedFixture>
 {
-    private AttackBed? _bed;
+    private readonly AttackBed _bed;
 
-    private WireMockServer Upstream => _bed!.Upstream;
+    public AdminPathFallthroughTests(AttackBedFixture fixture)
+    {
+        _bed = fixture.Bed;
+        _bed.Upstream.ResetLogEntries();
+    }
 
-    private GatewayInstance Gateway => _bed!.Gateway;
+    private WireMockServer Upstream => _bed.Upstream;
 
-    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync();
-
-    public async Task DisposeAsync() => await _bed!.DisposeAsync();
+    private GatewayInstance Gateway => _bed.Gateway;
 
     [Theory]
     [InlineData("GET", "/admin/cache/invalidate", 405)]

@@ -46,3 +46,38 @@ public sealed class AttackBed : IAsyncDisposable
         Upstream.Dispose();
     }
 }
+
+/// <summary>
+/// One <see cref="AttackBed"/> for a whole test class (<c>IClassFixture</c>): tests of a class run one after another,
+/// so each resets the upstream's log in its constructor and asserts on what it alone sent.
+/// </summary>
+public class AttackBedFixture : IAsyncLifetime
+{
+    private AttackBed? _bed;
+
+    /// <summary>The bed, once started.</summary>
+    public AttackBed Bed => _bed ?? throw new InvalidOperationException("Not initialized.");
+
+    /// <inheritdoc />
+    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync(Configure);
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_bed is not null)
+        {
+            await _bed.DisposeAsync();
+        }
+    }
+
+    /// <summary>The configuration on top of the catch-all route.</summary>
+    protected virtual GatewayConfigBuilder Configure(GatewayConfigBuilder config) => config;
+}
+
+/// <summary>An <see cref="AttackBedFixture"/> whose gateway has a separate management listener.</summary>
+public sealed class ManagementListenerBedFixture : AttackBedFixture
+{
+    /// <inheritdoc />
+    protected override GatewayConfigBuilder Configure(GatewayConfigBuilder config) => config.WithManagementListener();
+}
+

@@ -12,32 +12,20 @@ namespace Gateway.IntegrationTests.Security;
 /// different request (poisoning), or is replayed an answer it cannot read or should never get. Every upstream answer
 /// echoes what it was asked, so a poisoned replay shows.
 /// </summary>
-public sealed class CachePoisoningTests : IAsyncLifetime
+public sealed class CachePoisoningTests : IClassFixture<EchoingCacheBed>
 {
     private const string Tenant = GatewayConfigBuilder.GoldTenant;
     private static readonly string Attacker = User("attacker");
     private static readonly string Victim = User("victim");
 
-    private KestrelUpstream? _upstream;
-    private GatewayInstance? _gateway;
-    private int _calls;
+    private readonly GatewayInstance _gateway;
 
-    private GatewayInstance Gateway => _gateway!;
-
-    public async Task InitializeAsync()
+    public CachePoisoningTests(EchoingCacheBed bed)
     {
-        _upstream = await KestrelUpstream.StartAsync(AnswerAsync);
-        _gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
-            .WithRoute("cached", "/c/{**rest}", _upstream.Url, new Dictionary<string, string> { ["Cache"] = "true" })
-            .WithRoute("per-user", "/u/{**rest}", _upstream.Url, new Dictionary<string, string> { ["Cache"] = "true", ["CacheScope"] = "user" })
-            .WithRelaxedTimeouts());
+        _gateway = bed.Gateway;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _gateway!.DisposeAsync();
-        await _upstream!.DisposeAsync();
-    }
+    private GatewayInstance Gateway => _gateway;
 
     [Theory]
     [InlineData("?q=evil&q=good", "?q=good&q=evil")]
@@ -240,6 +228,56 @@ public sealed class CachePoisoningTests : IAsyncLifetime
         return reader.ReadToEnd();
     }
 
+    private sealed record Answer(string? Cache, string? ContentEncoding, string Body)
+    {
+        public string? Echo(string field)
+        {
+            using var document = JsonDocument.Parse(Body);
+            return document.RootElement.GetProperty(field).ValueKind == JsonValueKind.Number
+                ? document.RootElement.GetProperty(field).GetRawText()
+                : document.RootElement.GetProperty(field).GetString();
+        }
+    }
+}
+
+/// <summary>
+/// The gateway of <see cref="CachePoisoningTests"/>: routes <c>/c/**</c> (cached, tenant scope) and <c>/u/**</c> (cached,
+/// user scope) to a Kestrel upstream that echoes each request (a call number, path, raw query, forwarded host, content
+/// type, override headers, the token's subject) and sets caching headers by path. Tests use paths of their own.
+/// </summary>
+public sealed class EchoingCacheBed : IAsyncLifetime
+{
+    private KestrelUpstream? _upstream;
+    private GatewayInstance? _gateway;
+    private int _calls;
+
+    /// <summary>The gateway.</summary>
+    public GatewayInstance Gateway => _gateway ?? throw new InvalidOperationException("Not initialized.");
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        _upstream = await KestrelUpstream.StartAsync(AnswerAsync);
+        _gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
+            .WithRoute("cached", "/c/{**rest}", _upstream.Url, new Dictionary<string, string> { ["Cache"] = "true" })
+            .WithRoute("per-user", "/u/{**rest}", _upstream.Url, new Dictionary<string, string> { ["Cache"] = "true", ["CacheScope"] = "user" })
+            .WithRelaxedTimeouts());
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
     /// <summary>Echoes the request as JSON; the path decides the caching headers.</summary>
     private async Task AnswerAsync(HttpContext context)
     {
@@ -297,16 +335,5 @@ public sealed class CachePoisoningTests : IAsyncLifetime
 
         using var payload = JsonDocument.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(parts[1]));
         return payload.RootElement.TryGetProperty("sub", out var sub) ? sub.GetString() ?? "" : "";
-    }
-
-    private sealed record Answer(string? Cache, string? ContentEncoding, string Body)
-    {
-        public string? Echo(string field)
-        {
-            using var document = JsonDocument.Parse(Body);
-            return document.RootElement.GetProperty(field).ValueKind == JsonValueKind.Number
-                ? document.RootElement.GetProperty(field).GetRawText()
-                : document.RootElement.GetProperty(field).GetString();
-        }
     }
 }

@@ -6,17 +6,19 @@ namespace Gateway.IntegrationTests.Security;
 /// Attack: tell the upstream a story the gateway did not verify: another client address, host or scheme (forwarding
 /// headers), or another tenant (any <c>X-Tenant-*</c> header). The upstream must see only what the gateway set.
 /// </summary>
-public sealed class ForwardedHeadersTests : IAsyncLifetime
+public sealed class ForwardedHeadersTests : IClassFixture<AttackBedFixture>
 {
-    private AttackBed? _bed;
+    private readonly AttackBed _bed;
 
-    private WireMockServer Upstream => _bed!.Upstream;
+    public ForwardedHeadersTests(AttackBedFixture fixture)
+    {
+        _bed = fixture.Bed;
+        _bed.Upstream.ResetLogEntries();
+    }
 
-    private GatewayInstance Gateway => _bed!.Gateway;
+    private WireMockServer Upstream => _bed.Upstream;
 
-    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync();
-
-    public async Task DisposeAsync() => await _bed!.DisposeAsync();
+    private GatewayInstance Gateway => _bed.Gateway;
 
     [Fact]
     public async Task Attack_ForgedForwardingHeaders_UpstreamSeesOnlyTheGatewaysOwn()

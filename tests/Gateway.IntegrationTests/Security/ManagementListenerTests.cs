@@ -8,17 +8,19 @@ namespace Gateway.IntegrationTests.Security;
 /// tenants use. With <c>Gateway:Management:Urls</c> set, operator endpoints answer only on their own listener, and the
 /// proxy listener answers 404 without forwarding anything.
 /// </summary>
-public sealed class ManagementListenerTests : IAsyncLifetime
+public sealed class ManagementListenerTests : IClassFixture<ManagementListenerBedFixture>
 {
-    private AttackBed? _bed;
+    private readonly AttackBed _bed;
 
-    private WireMockServer Upstream => _bed!.Upstream;
+    public ManagementListenerTests(ManagementListenerBedFixture fixture)
+    {
+        _bed = fixture.Bed;
+        _bed.Upstream.ResetLogEntries();
+    }
 
-    private GatewayInstance Gateway => _bed!.Gateway;
+    private WireMockServer Upstream => _bed.Upstream;
 
-    public async Task InitializeAsync() => _bed = await AttackBed.StartAsync(c => c.WithManagementListener());
-
-    public async Task DisposeAsync() => await _bed!.DisposeAsync();
+    private GatewayInstance Gateway => _bed.Gateway;
 
     [Theory]
     [InlineData("GET", "/metrics")]
