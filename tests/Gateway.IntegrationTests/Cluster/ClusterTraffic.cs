@@ -153,6 +153,8 @@ internal sealed class ClusterTraffic : IAsyncDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"c/k{index / _tenants.Count % _keys}"));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[tenant]);
+            // Behind a load balancer every node sees the one public Host, which is part of the cache key.
+            request.Headers.Host = Caching.CacheGateway.LoadBalancedHost;
             request.Content = new StringContent("{\"query\":\"failover\"}", Encoding.UTF8, "application/json");
             using var response = await client.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
