@@ -87,7 +87,7 @@ public sealed partial class PrometheusServer : IAsyncDisposable
         if (binary is null || !File.Exists(binary))
         {
             throw new InvalidOperationException(
-                "The Prometheus server binary was not found (PROMETHEUS_BIN unset and no 'prometheus' on PATH). "
+                $"The Prometheus server binary was not found ({(binary is null ? "no 'prometheus' on PATH" : $"PROMETHEUS_BIN={binary} does not exist")}). "
                 + "Install it with 'apt-get install prometheus' (.ci/run does this); this test must not be skipped.");
         }
 
