@@ -14,4 +14,10 @@ public sealed class CacheOptions
 
     /// <summary>Share of the quota at which new writes are skipped.</summary>
     public double QuotaWriteThreshold { get; set; } = 0.95;
+
+    /// <summary>
+    /// Bytes the embedded in-process store holds for all tenants together (unused with Redis). Each configured tenant's
+    /// quota there is its tier's share of this bound; writes past it are skipped, never evicting another tenant's entries.
+    /// </summary>
+    public long EmbeddedMaxBytes { get; set; } = 256L * 1024 * 1024;
 }

@@ -12,10 +12,22 @@ public sealed class FairnessOptions
     /// <summary>Queued requests per tenant beyond which new ones are shed at once.</summary>
     public int MaxQueuePerTenant { get; set; } = 256;
 
-    /// <summary>Share of the in-flight capacity above which a tenant counts as taking more than its fair share.</summary>
+    /// <summary>
+    /// A tenant with nothing in flight or queued on a cluster for this long no longer counts as active there: its
+    /// weighted share of <see cref="MaxInFlight"/> is no longer held free for it, and the others may borrow it.
+    /// </summary>
+    public int IdleAfterMs { get; set; } = 2000;
+
+    /// <summary>
+    /// Share of the cluster's recent slot-time (seconds its slots were held, over the last ten seconds or so) above which a
+    /// tenant that wants still more while others wait counts as starving them.
+    /// </summary>
     public double AutoThrottleShare { get; set; } = 0.5;
 
-    /// <summary>Factor applied to a hot tenant's limit while it is auto-throttled.</summary>
+    /// <summary>
+    /// Factor applied to an offending tenant's rate while it is auto-throttled: its limit becomes this times the lower of its
+    /// tier's rate and the rate it was sending at, and again after each further five seconds of offending.
+    /// </summary>
     public double AutoThrottleFactor { get; set; } = 0.5;
 
     /// <summary>Quiet time after which an auto-throttled tenant gets its full limit back.</summary>

@@ -17,4 +17,28 @@ public sealed class LimitsOptions
 
     /// <summary>Size of the request line (method, target, version).</summary>
     public int MaxRequestLineBytes { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// Request-body bytes the node holds in memory at once, all tenants together (bodies buffered for the body limit
+    /// and the cache key). Past it, or past a tenant's share of it, a request gets 503 with <c>Retry-After</c>.
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Share of <see cref="MaxBufferedBytes"/> one tenant may hold, so one tenant's uploads cannot take the rest's room.</summary>
+    public double TenantBufferedShare { get; set; } = 0.25;
+
+    /// <summary>Open connections Kestrel accepts (read at start-up); 0 means no limit.</summary>
+    public long MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Slowest request-body upload Kestrel tolerates, in bytes per second after <see cref="MinRequestBodyDataRateGraceSeconds"/>
+    /// (read at start-up); 0 turns the check off.
+    /// </summary>
+    public double MinRequestBodyDataRate { get; set; } = 1024;
+
+    /// <summary>Grace period before <see cref="MinRequestBodyDataRate"/> applies.</summary>
+    public int MinRequestBodyDataRateGraceSeconds { get; set; } = 5;
+
+    /// <summary>A streamed answer with no byte from the upstream for this long is ended cleanly.</summary>
+    public int StreamIdleSeconds { get; set; } = 30;
 }

@@ -21,6 +21,18 @@ public sealed class TierOptions
     /// <summary>Weight of this tier in the fair upstream queue.</summary>
     public int? FairShareWeight { get; set; }
 
+    /// <summary>
+    /// Hard cap on a tenant's requests in flight to one cluster from one node, whatever its share; unset means only the
+    /// weighted share applies.
+    /// </summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary>Longest life of a streamed (<c>text/event-stream</c>) answer, counted from its first byte; the gateway then ends it cleanly.</summary>
+    public int MaxStreamSeconds { get; set; } = DefaultMaxStreamSeconds;
+
+    /// <summary>Default of <see cref="MaxStreamSeconds"/>: two minutes, ample for a generated answer, short enough that a held stream returns its slot.</summary>
+    public const int DefaultMaxStreamSeconds = 120;
+
     /// <summary>The SPEC §2 table.</summary>
     public static Dictionary<string, TierOptions> CreateDefaults() => new(StringComparer.Ordinal)
     {

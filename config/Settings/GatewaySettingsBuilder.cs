@@ -36,6 +36,8 @@ public static class GatewaySettingsBuilder
             o.MaxQps,
             burst,
             quota,
-            o.FairShareWeight ?? 1);
+            o.FairShareWeight ?? 1,
+            o.MaxConcurrency,
+            o.MaxStreamSeconds);
     }
 }

@@ -20,6 +20,7 @@ internal sealed class CacheValidator : IOptionsSectionValidator
         }
 
         errors.RequirePositive($"{key}:MaxRequestBodyBytes", cache.MaxRequestBodyBytes);
+        errors.RequirePositive($"{key}:EmbeddedMaxBytes", cache.EmbeddedMaxBytes);
 
         for (var i = 0; i < cache.VaryHeaders.Count; i++)
         {

@@ -2,7 +2,7 @@ using Gateway.Config.Options;
 
 namespace Gateway.Config.Validation;
 
-/// <summary><c>Gateway:Fairness</c>: queue bounds, auto-throttle share, factor and cool-down, shed margin.</summary>
+/// <summary><c>Gateway:Fairness</c>: queue bounds, idle time, auto-throttle share, factor and cool-down, shed margin.</summary>
 internal sealed class FairnessValidator : IOptionsSectionValidator
 {
     public void Validate(GatewayOptions options, ICollection<string> errors)
@@ -16,9 +16,11 @@ internal sealed class FairnessValidator : IOptionsSectionValidator
             errors.Add($"{key}:MaxQueuePerTenant must not be negative (got {fairness.MaxQueuePerTenant}).");
         }
 
+        errors.RequirePositive($"{key}:IdleAfterMs", fairness.IdleAfterMs);
+
         if (!(fairness.AutoThrottleShare > 0 && fairness.AutoThrottleShare <= 1))
         {
-            errors.Add($"{key}:AutoThrottleShare must be a share of the capacity in (0, 1] (got {fairness.AutoThrottleShare}).");
+            errors.Add($"{key}:AutoThrottleShare must be a share of the slot-time in (0, 1] (got {fairness.AutoThrottleShare}).");
         }
 
         if (!(fairness.AutoThrottleFactor > 0 && fairness.AutoThrottleFactor <= 1))

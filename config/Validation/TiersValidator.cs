@@ -40,6 +40,13 @@ internal sealed class TiersValidator : IOptionsSectionValidator
                 errors.Add($"{key}:FairShareWeight must be positive (got {tier.FairShareWeight}).");
             }
 
+            if (tier.MaxConcurrency is <= 0)
+            {
+                errors.Add($"{key}:MaxConcurrency must be positive when set (got {tier.MaxConcurrency}).");
+            }
+
+            errors.RequirePositive($"{key}:MaxStreamSeconds", tier.MaxStreamSeconds);
+
             if (!ByteSize.TryParse(tier.CacheQuota, out _))
             {
                 errors.Add($"{key}:CacheQuota '{tier.CacheQuota}' is not a size such as 40GB or 512KB.");

@@ -52,6 +52,16 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:Management:Urls: 'tcp://0.0.0.0:9090'"] = o => o.Management.Urls = "http://+:8080; tcp://0.0.0.0:9090",
         ["Gateway:Management:Urls: 'http://+:port'"] = o => o.Management.Urls = "http://+:port",
         ["Gateway:Admin:InvalidationsPerMinute"] = o => o.Admin.InvalidationsPerMinute = 0,
+        ["Gateway:Tiers:gold:MaxConcurrency"] = o => o.Tiers["gold"].MaxConcurrency = 0,
+        ["Gateway:Tiers:silver:MaxStreamSeconds"] = o => o.Tiers["silver"].MaxStreamSeconds = 0,
+        ["Gateway:Cache:EmbeddedMaxBytes"] = o => o.Cache.EmbeddedMaxBytes = 0,
+        ["Gateway:Fairness:IdleAfterMs"] = o => o.Fairness.IdleAfterMs = 0,
+        ["Gateway:Limits:MaxBufferedBytes"] = o => o.Limits.MaxBufferedBytes = 0,
+        ["Gateway:Limits:TenantBufferedShare"] = o => o.Limits.TenantBufferedShare = 1.5,
+        ["Gateway:Limits:MaxConcurrentConnections"] = o => o.Limits.MaxConcurrentConnections = -1,
+        ["Gateway:Limits:MinRequestBodyDataRate must"] = o => o.Limits.MinRequestBodyDataRate = -1,
+        ["Gateway:Limits:MinRequestBodyDataRateGraceSeconds"] = o => o.Limits.MinRequestBodyDataRateGraceSeconds = 0,
+        ["Gateway:Limits:StreamIdleSeconds"] = o => o.Limits.StreamIdleSeconds = 0,
     };
 
     /// <summary>Numeric keys for which 0 is a meaningful value (every other numeric key must refuse it).</summary>
@@ -61,6 +71,8 @@ public sealed class GatewayOptionsValidatorTests
         "Gateway:Tiers:gold:Burst",              // no burst: one request at a time
         "Gateway:Fairness:MaxQueuePerTenant",    // never queue: shed once the cluster is full
         "Gateway:Fairness:ShedMarginMs",         // shed only requests that cannot start at all
+        "Gateway:Limits:MaxConcurrentConnections", // no connection limit
+        "Gateway:Limits:MinRequestBodyDataRate",   // no minimum upload rate
     };
 
     public static TheoryData<string> Rules => [.. Breakers.Keys];
