@@ -45,8 +45,8 @@ internal sealed class FairQueueRegistry : IFairQueueObserver
     void IFairQueueObserver.QueueDepthChanged(string tenantLabel, int delta) => _metrics.QueueDepthChanged(tenantLabel, delta);
 
     /// <inheritdoc />
-    void IFairQueueObserver.Offending(string tenantId, Tier tier, int inFlight, int capacity) =>
-        _autoThrottle.ReportOffense(tenantId, tier, inFlight, capacity);
+    void IFairQueueObserver.Offending(string tenantId, Tier tier, double slotTimeShare, double offeredRate) =>
+        _autoThrottle.ReportOffense(tenantId, tier, slotTimeShare, offeredRate);
 
     /// <summary>The queue of <paramref name="clusterId"/>.</summary>
     internal FairQueue For(string clusterId) =>

@@ -48,7 +48,7 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
         var entry = queue.TryEnter(request.TenantId!, request.TenantLabel, tier, fairness, request.Remaining(_time));
         return entry.Status switch
         {
-            QueueEntryStatus.Granted => RunAsync(context, queue, entry.Lane, next),
+            QueueEntryStatus.Granted => RunAsync(context, queue, entry.Slot, next),
             QueueEntryStatus.Queued => WaitAsync(context, request, queue, entry, next),
             _ => ShedAsync(context, request, queue, entry.Reason, entry.EstimatedWait),
         };
@@ -60,16 +60,16 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
         return proxy.Cluster?.Config.ClusterId ?? proxy.Route.Config.ClusterId ?? "";
     }
 
-    private async Task RunAsync(HttpContext context, FairQueue queue, TenantLane lane, RequestDelegate next)
+    private async Task RunAsync(HttpContext context, FairQueue queue, Slot slot, RequestDelegate next)
     {
-        var started = _time.GetTimestamp();
+        // Held until the whole response has been forwarded, so a stream counts against its tenant's share while it lasts.
         try
         {
             await next(context).ConfigureAwait(false);
         }
         finally
         {
-            queue.Release(lane, _time.GetElapsedTime(started));
+            queue.Release(slot, _time.GetElapsedTime(slot.StartedAt));
         }
     }
 
@@ -96,11 +96,11 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
         if (result == QueueResult.Granted)
         {
             _metrics.QueueWaited(request.TenantLabel, waited.TotalSeconds);
-            await RunAsync(context, queue, entry.Lane, next).ConfigureAwait(false);
+            await RunAsync(context, queue, waiter.Slot, next).ConfigureAwait(false);
             return;
         }
 
-        await ShedAsync(context, request, queue, ShedReason.Deadline, queue.ServiceTime).ConfigureAwait(false);
+        await ShedAsync(context, request, queue, ShedReason.Deadline, entry.EstimatedWait).ConfigureAwait(false);
     }
 
     private Task ShedAsync(HttpContext context, GatewayRequest request, FairQueue queue, ShedReason reason, TimeSpan estimatedWait)

@@ -11,6 +11,9 @@ internal interface IFairQueueObserver
     /// <summary>A tenant's queue depth changed by <paramref name="delta"/>.</summary>
     void QueueDepthChanged(string tenantLabel, int delta);
 
-    /// <summary>A tenant holds more than its share of a saturated upstream while others wait.</summary>
-    void Offending(string tenantId, Tier tier, int inFlight, int capacity);
+    /// <summary>
+    /// A tenant held <paramref name="slotTimeShare"/> of the cluster's recent slot-time, more than allowed, and wants
+    /// more while others wait; it offered <paramref name="offeredRate"/> requests per second to this cluster lately.
+    /// </summary>
+    void Offending(string tenantId, Tier tier, double slotTimeShare, double offeredRate);
 }

@@ -8,19 +8,19 @@ internal sealed class QueuedRequest
     private CancellationTokenRegistration _cancellation;
     private ITimer? _shedTimer;
 
-    public QueuedRequest(FairQueue queue, TenantLane lane, double finish, long sequence, long enqueuedAt)
+    public QueuedRequest(FairQueue queue, TenantLane lane, double cost, long sequence, long enqueuedAt)
     {
         _queue = queue;
         Lane = lane;
-        Finish = finish;
+        Cost = cost;
         Sequence = sequence;
         EnqueuedAt = enqueuedAt;
     }
 
     public TenantLane Lane { get; }
 
-    /// <summary>Virtual finish tag: requests are dispatched in increasing order of it.</summary>
-    public double Finish { get; }
+    /// <summary>Expected service time in seconds (the lane's estimate when it queued): what its dispatch charges.</summary>
+    public double Cost { get; }
 
     /// <summary>Arrival order, the tie-break between equal tags.</summary>
     public long Sequence { get; }
@@ -32,6 +32,9 @@ internal sealed class QueuedRequest
     public LinkedListNode<QueuedRequest>? Node { get; set; }
 
     public Task<QueueResult> Completion => _completion.Task;
+
+    /// <summary>The slot handed over when <see cref="Completion"/> is <see cref="QueueResult.Granted"/>.</summary>
+    public Slot Slot { get; private set; }
 
     /// <summary>
     /// Starts watching <paramref name="cancellationToken"/> (cancellation removes the request from the queue) and
@@ -59,7 +62,11 @@ internal sealed class QueuedRequest
     }
 
     /// <summary>Hands the request its slot. Called under the queue's lock after it left the lane.</summary>
-    public void Grant() => _completion.TrySetResult(QueueResult.Granted);
+    public void Grant(Slot slot)
+    {
+        Slot = slot;
+        _completion.TrySetResult(QueueResult.Granted);
+    }
 
     /// <summary>Sheds the request if it is still queued (the deadline timer, or a test).</summary>
     public void Shed()

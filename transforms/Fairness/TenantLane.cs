@@ -2,15 +2,19 @@ using Gateway.Config.Tiers;
 
 namespace Gateway.Transforms.Fairness;
 
-/// <summary>One tenant's share of one cluster's queue: its FIFO of waiting requests, its in-flight count and its WFQ tag.</summary>
+/// <summary>
+/// One tenant's part of one cluster's queue: its FIFO of waiting requests, its in-flight count, the virtual time it
+/// has been charged, its own service-time estimate and its recent slot-time.
+/// </summary>
 /// <remarks>Every member is read and written under the owning <see cref="FairQueue"/>'s lock.</remarks>
 internal sealed class TenantLane
 {
-    public TenantLane(string tenantId, string label, Tier tier)
+    public TenantLane(string tenantId, string label, Tier tier, long timestampFrequency)
     {
         TenantId = tenantId;
         Label = label;
         Tier = tier;
+        SlotTime = new SlotTimeMeter(timestampFrequency);
     }
 
     public string TenantId { get; }
@@ -31,6 +35,21 @@ internal sealed class TenantLane
 
     public int InFlight { get; set; }
 
-    /// <summary>Virtual finish tag of the lane's newest queued request.</summary>
-    public double LastFinish { get; set; }
+    /// <summary>
+    /// Virtual time charged to the tenant so far: each slot it takes adds the expected service time over its weight, and
+    /// the difference to the measured time is settled when the slot is given back.
+    /// </summary>
+    public double Charged { get; set; }
+
+    /// <summary>This tenant's upstream service time on the cluster (its queries may be far slower than the others').</summary>
+    public ServiceTimeEstimate ServiceTime { get; } = new();
+
+    /// <summary>Slot-seconds held and requests offered recently, for the auto-throttle.</summary>
+    public SlotTimeMeter SlotTime { get; }
+
+    /// <summary>Timestamp of the tenant's latest arrival or release: it counts as active until <c>IdleAfterMs</c> after it.</summary>
+    public long LastActive { get; set; }
+
+    /// <summary>Timestamp at which one of the tenant's requests last had to queue.</summary>
+    public long LastQueued { get; set; }
 }

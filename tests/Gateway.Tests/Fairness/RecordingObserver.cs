@@ -10,7 +10,7 @@ internal sealed class RecordingObserver : IFairQueueObserver
 
     public Dictionary<string, int> Queued { get; } = new(StringComparer.Ordinal);
 
-    public List<(string TenantId, int InFlight, int Capacity)> Offenses { get; } = [];
+    public List<(string TenantId, double SlotTimeShare, double OfferedRate)> Offenses { get; } = [];
 
     public void InFlightChanged(string tenantLabel, int delta) =>
         InFlight[tenantLabel] = InFlight.GetValueOrDefault(tenantLabel) + delta;
@@ -18,5 +18,5 @@ internal sealed class RecordingObserver : IFairQueueObserver
     public void QueueDepthChanged(string tenantLabel, int delta) =>
         Queued[tenantLabel] = Queued.GetValueOrDefault(tenantLabel) + delta;
 
-    public void Offending(string tenantId, Tier tier, int inFlight, int capacity) => Offenses.Add((tenantId, inFlight, capacity));
+    public void Offending(string tenantId, Tier tier, double slotTimeShare, double offeredRate) => Offenses.Add((tenantId, slotTimeShare, offeredRate));
 }

@@ -89,7 +89,7 @@ public sealed class TenantThrottlingStageTests : IDisposable
             o.Fairness.AutoThrottleFactor = 0.5;
         });
         var (stage, autoThrottle) = CreateStage();
-        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), 4, 4);
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.9, offeredRate: 100);
         var contexts = Enumerable.Range(0, 3).Select(_ => CreateContext()).ToList();
 
         // Act

@@ -2,12 +2,13 @@ using Gateway.Config.Tiers;
 
 namespace Gateway.Transforms.Infrastructure.TenantLimits;
 
-/// <summary>Where the fair queue reports a tenant that takes more than its share of a saturated upstream.</summary>
+/// <summary>Where the fair queue reports a tenant whose upstream slot-time starves the others.</summary>
 internal interface IAutoThrottle
 {
     /// <summary>
-    /// Records that <paramref name="tenantId"/> holds <paramref name="inFlight"/> of <paramref name="capacity"/> upstream
-    /// slots, more than its share, while other tenants wait. Engages the throttle or extends it.
+    /// Records that <paramref name="tenantId"/> held <paramref name="slotTimeShare"/> of an upstream's recent slot-time,
+    /// more than allowed, while other tenants waited, offering <paramref name="offeredRate"/> requests per second to it
+    /// from this node. Engages the throttle, tightens it, or extends it.
     /// </summary>
-    void ReportOffense(string tenantId, Tier tier, int inFlight, int capacity);
+    void ReportOffense(string tenantId, Tier tier, double slotTimeShare, double offeredRate);
 }

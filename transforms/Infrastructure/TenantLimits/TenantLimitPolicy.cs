@@ -6,7 +6,8 @@ namespace Gateway.Transforms.Infrastructure.TenantLimits;
 /// <summary>
 /// Decides a tenant's <see cref="EffectiveLimit"/>: the throttling stage admits at it, and the throttling gauges and
 /// <c>GET /admin/tiers/{tenant}</c> report it. Today the only factor is the auto-throttle's while the tenant is
-/// throttled; another factor (for example a temporary burst granted by an admin) multiplies in here.
+/// throttled (the rate it holds the tenant to, over the tier's); another factor (for example a temporary burst granted
+/// by an admin) multiplies in here.
 /// </summary>
 internal sealed class TenantLimitPolicy
 {
@@ -23,8 +24,12 @@ internal sealed class TenantLimitPolicy
     public EffectiveLimit For(string tenantId, Tier tier, GatewaySettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var autoThrottled = _autoThrottle.IsThrottled(tenantId);
-        var factor = autoThrottled ? settings.Options.Fairness.AutoThrottleFactor : 1;
-        return EffectiveLimit.Of(tier, factor, autoThrottled);
+        ArgumentNullException.ThrowIfNull(tier);
+        if (_autoThrottle.ThrottledRate(tenantId) is not { } rate)
+        {
+            return EffectiveLimit.Of(tier, 1);
+        }
+
+        return EffectiveLimit.Of(tier, Math.Clamp(rate / tier.MaxQps, double.Epsilon, 1), autoThrottled: true);
     }
 }

@@ -34,7 +34,7 @@ public sealed class TenantLimitPolicyTests
     {
         // Arrange
         var (policy, autoThrottle) = Create();
-        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), inFlight: 4, capacity: 4);
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.9, offeredRate: 1000);
 
         // Act
         var limit = policy.For(Tenant, _settings.TierOf(Tenant), _settings.Current);
@@ -48,7 +48,7 @@ public sealed class TenantLimitPolicyTests
     {
         // Arrange
         var (policy, autoThrottle) = Create();
-        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), inFlight: 4, capacity: 4);
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.9, offeredRate: 1000);
         _time.Advance(TimeSpan.FromSeconds(30));
 
         // Act
@@ -60,11 +60,26 @@ public sealed class TenantLimitPolicyTests
     }
 
     [Fact]
-    public void For_FactorTakenFromTheGivenSnapshot_NotTheCurrentOne()
+    public void For_SlowTenantWellBelowItsLimit_ThrottledBelowWhatItSends()
     {
-        // Arrange: a request pinned the snapshot with factor 0.25; a reload since changed it to 0.5.
+        // Arrange: gold (500 req/s) sends 20 req/s of slow queries and starves the others.
         var (policy, autoThrottle) = Create();
-        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), inFlight: 4, capacity: 4);
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.8, offeredRate: 20);
+
+        // Act
+        var limit = policy.For(Tenant, _settings.TierOf(Tenant), _settings.Current);
+
+        // Assert: 0.25 × 20, not 0.25 × 500 (which it would never reach).
+        Assert.Equal(5, limit.Rate, precision: 6);
+        Assert.True(limit.AutoThrottled);
+    }
+
+    [Fact]
+    public void For_Throttled_RateSetWhenEngagedNotByLaterReload()
+    {
+        // Arrange: engaged with factor 0.25; a reload since changed it to 0.5.
+        var (policy, autoThrottle) = Create();
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.9, offeredRate: 1000);
         var pinned = _settings.Current;
         _settings.Reload(o => o.Fairness.AutoThrottleFactor = 0.5);
 
