@@ -1,3 +1,4 @@
+using Gateway.Transforms.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -7,8 +8,6 @@ namespace Gateway.Transforms.Caching;
 /// <summary>The SPEC §4 cacheability rules (and RFC 9111 where it applies), as pure functions of status and headers.</summary>
 internal static class CacheabilityPolicy
 {
-    private const string EventStream = "text/event-stream";
-
     // Headers worth replaying from the cache. Everything else (Set-Cookie, hop-by-hop, Date, Server,
     // gateway-owned headers, rate-limit state) describes one exchange, not the representation.
     private static readonly string[] Replayable =
@@ -185,7 +184,7 @@ internal static class CacheabilityPolicy
             return CacheDecision.No(varyDetail);
         }
 
-        if (!allowEventStream && IsEventStream(headers.ContentType))
+        if (!allowEventStream && EventStreams.Is(headers.ContentType))
         {
             return CacheDecision.No("event stream");
         }
@@ -201,10 +200,6 @@ internal static class CacheabilityPolicy
     /// <summary>The entry lifetime: the tier's TTL, shortened by the upstream's lifetime when that is smaller.</summary>
     public static TimeSpan EffectiveTtl(TimeSpan tierTtl, TimeSpan? upstreamMaxAge) =>
         upstreamMaxAge is { } age && age < tierTtl ? age : tierTtl;
-
-    /// <summary>Whether the content type is <c>text/event-stream</c>.</summary>
-    public static bool IsEventStream(string? contentType) =>
-        contentType is not null && contentType.AsSpan().TrimStart().StartsWith(EventStream, StringComparison.OrdinalIgnoreCase);
 
     private static string? VaryProblem(StringValues vary, IReadOnlyCollection<string> keyedHeaders)
     {

@@ -14,8 +14,9 @@ namespace Gateway.Transforms.Timeouts;
 /// </summary>
 /// <remarks>
 /// YARP's own per-route timeout answers 400 rather than 504 (dotnet/yarp#2662), hence this stage.
-/// For <c>text/event-stream</c> answers the deadline covers the time to the response headers only:
-/// a stream that has started is governed by the cluster's activity timeout instead.
+/// For <c>text/event-stream</c> answers the deadline covers the time to the response headers only: a stream that has
+/// started is governed by the tier's <c>MaxStreamSeconds</c> and <c>Gateway:Limits:StreamIdleSeconds</c>
+/// (<see cref="StreamLimitTransformProvider"/>), and keeps its fair-queue slot while it lasts.
 /// </remarks>
 internal sealed partial class TierDeadlineStage : IGatewayStage
 {
@@ -48,7 +49,7 @@ internal sealed partial class TierDeadlineStage : IGatewayStage
         context.Response.OnStarting(static state =>
         {
             var (response, deadline) = ((HttpResponse, CancellationTokenSource))state;
-            if (IsEventStream(response.ContentType))
+            if (EventStreams.Is(response.ContentType))
             {
                 try
                 {
@@ -104,9 +105,6 @@ internal sealed partial class TierDeadlineStage : IGatewayStage
             tier.Name,
             new Dictionary<string, object?> { ["budget_ms"] = budgetMs });
     }
-
-    private static bool IsEventStream(string? contentType) =>
-        contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Tier timeout: tenant {TenantId} ({Tier}) exceeded its {BudgetMs} ms budget")]
     private static partial void LogTimedOut(ILogger logger, string tenantId, string tier, long budgetMs);

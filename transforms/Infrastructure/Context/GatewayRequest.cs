@@ -63,6 +63,12 @@ public sealed class GatewayRequest
     /// <summary>What the rate limiter decided, for telemetry; <see cref="ThrottleDecision.None"/> before (or without) throttling.</summary>
     public ThrottleDecision ThrottleDecision { get; set; }
 
+    /// <summary>
+    /// The gateway ended a streamed answer before the upstream did (its maximum duration or idle time): the client saw a
+    /// clean end, but the answer is incomplete and must not be cached.
+    /// </summary>
+    public bool StreamCutShort { get; set; }
+
     /// <summary>The request body when a stage had to buffer it; later stages reuse it instead of reading again.</summary>
     public ReadOnlyMemory<byte>? BufferedBody { get; set; }
 
