@@ -94,7 +94,8 @@ internal static partial class CacheEndpoints
         }
 
         var quota = resolved.Tier.CacheQuotaBytes;
-        var usage = await cache.GetUsageAsync(tenant, quota, context.RequestAborted);
+        var effectiveQuota = cache.EffectiveQuotaBytes(resolved.Tier);
+        var usage = await cache.GetUsageAsync(tenant, effectiveQuota, context.RequestAborted);
         if (usage is null)
         {
             await StoreUnavailableAsync(context, cache, tenant);
@@ -110,6 +111,7 @@ internal static partial class CacheEndpoints
             ["size_bytes"] = usage.SizeBytes,
             ["key_count"] = usage.KeyCount,
             ["quota_bytes"] = quota,
+            ["effective_quota_bytes"] = effectiveQuota,
         });
     }
 

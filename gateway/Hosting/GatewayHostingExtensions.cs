@@ -8,6 +8,7 @@ using Gateway.Transforms.Edge;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Hosting;
 
@@ -97,6 +98,13 @@ public static class GatewayHostingExtensions
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalBytes;
             kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
             kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+
+            // Connections and slow uploads are bounded at the socket too: the buffered-body budget covers what the
+            // gateway reads into memory, these cover what clients can hold open before a stage ever runs.
+            kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections > 0 ? limits.MaxConcurrentConnections : null;
+            kestrel.Limits.MinRequestBodyDataRate = limits.MinRequestBodyDataRate > 0
+                ? new MinDataRate(limits.MinRequestBodyDataRate, TimeSpan.FromSeconds(limits.MinRequestBodyDataRateGraceSeconds))
+                : null;
         });
     }
 

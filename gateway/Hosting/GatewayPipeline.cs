@@ -15,9 +15,9 @@ internal static class GatewayPipeline
     public static IServiceCollection AddGatewayStages(this IServiceCollection services) => services
         .AddGatewayEdge()
         .AddTenantResolution()
-        .AddRequestBodyLimit()
         .AddTierDeadline()
         .AddTenantThrottling()
+        .AddRequestBodyLimit()
         .AddTenantCache()
         .AddFairUpstreamQueue();
 
@@ -25,10 +25,10 @@ internal static class GatewayPipeline
     public static void UseGatewayStages(this IApplicationBuilder proxy)
     {
         proxy.UseTenantResolution();    // 401/403: verified JWT -> tenant -> tier
-        proxy.UseRequestBodyLimit();    // 413 before a byte is forwarded
-        proxy.UseTierDeadline();        // 504 when the tier's budget (counted from arrival) is spent
-        proxy.UseTenantThrottling();    // 429 over the tenant's limit, shared by every node
+        proxy.UseTierDeadline();        // 504 when the tier's budget (counted from arrival) is spent; streams bounded
+        proxy.UseTenantThrottling();    // 429 over the tenant's limit, shared by every node; no body read yet
+        proxy.UseRequestBodyLimit();    // 413 before a byte is forwarded; bodies buffered only now, under the deadline (503 past the budget)
         proxy.UseTenantCache();         // hits answered here; misses coalesced, tee'd and stored
-        proxy.UseFairUpstreamQueue();   // 503 shed; otherwise a fair share of the cluster's capacity
+        proxy.UseFairUpstreamQueue();   // 503 shed; otherwise the tenant's share of the cluster's slots, charged by slot-time
     }
 }

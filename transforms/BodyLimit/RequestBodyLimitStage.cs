@@ -12,8 +12,22 @@ namespace Gateway.Transforms.BodyLimit;
 /// is forwarded. A declared length is checked at once; a chunked body is read up to the cap first, because
 /// once YARP has started streaming it upstream the request can no longer be refused cleanly.
 /// </summary>
+/// <remarks>
+/// It runs after the rate limiter and under the tier deadline: a refused tenant's body is never read, a stalled upload
+/// ends with the deadline's 504, and the bytes it does buffer count against the node's buffered-body budget (503 past
+/// it, see <see cref="RequestBodyBuffer"/>).
+/// </remarks>
 internal sealed class RequestBodyLimitStage : IGatewayStage
 {
+    private readonly RequestBodyBuffer _buffer;
+
+    /// <summary>Creates the stage.</summary>
+    public RequestBodyLimitStage(RequestBodyBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        _buffer = buffer;
+    }
+
     /// <inheritdoc />
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -29,7 +43,7 @@ internal sealed class RequestBodyLimitStage : IGatewayStage
         return chunked ? BufferChunkedAsync(context, request, limit, next) : next(context);
     }
 
-    private static async Task BufferChunkedAsync(HttpContext context, GatewayRequest request, long limit, RequestDelegate next)
+    private async Task BufferChunkedAsync(HttpContext context, GatewayRequest request, long limit, RequestDelegate next)
     {
         // Kestrel counts chunk framing against its own MaxRequestBodySize and throws (a 500 here) on bodies at or
         // even just under the cap; the buffer enforces the cap on the payload and stops one read past it.
@@ -38,15 +52,20 @@ internal sealed class RequestBodyLimitStage : IGatewayStage
             kestrelLimit.MaxRequestBodySize = null;
         }
 
-        if (await RequestBodyBuffer.ReadToEndAsync(context.Request.Body, limit, context.RequestAborted) is not { } body)
+        var read = await _buffer.ReadToEndAsync(context, request, limit);
+        switch (read.Status)
         {
-            await TooLargeAsync(context, request, limit);
-            return;
+            case BufferedBodyStatus.TooLarge:
+                await TooLargeAsync(context, request, limit);
+                return;
+            case BufferedBodyStatus.OverBudget:
+                await _buffer.RefuseAsync(context, request);
+                return;
         }
 
-        RequestBodyBuffer.Keep(context, request, body.ToArray());
+        RequestBodyBuffer.Keep(context, request, read.Body);
         context.Request.Headers.TransferEncoding = default;
-        context.Request.ContentLength = body.Length;
+        context.Request.ContentLength = read.Body.Length;
         await next(context);
     }
 

@@ -23,10 +23,6 @@ internal static class CacheLifetimes
         return longest + MetadataMargin;
     }
 
-    /// <summary>Usage above which a tenant's writes are skipped: quota times the write threshold.</summary>
-    public static long WriteLimit(Tier tier, double threshold)
-    {
-        ArgumentNullException.ThrowIfNull(tier);
-        return (long)Math.Floor(tier.CacheQuotaBytes * threshold);
-    }
+    /// <summary>Usage above which a tenant's writes are skipped: its effective quota times the write threshold.</summary>
+    public static long WriteLimit(long quotaBytes, double threshold) => (long)Math.Floor(quotaBytes * threshold);
 }

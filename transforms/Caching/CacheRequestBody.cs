@@ -8,8 +8,11 @@ namespace Gateway.Transforms.Caching;
 /// <summary>Reads the whole request body for the cache key (never a part of it) and leaves it for YARP to forward.</summary>
 internal static class CacheRequestBody
 {
-    /// <summary>Reads the body, bounded by <paramref name="maxBytes"/>; reuses a body an earlier stage buffered.</summary>
-    public static async ValueTask<(RequestBodyStatus Status, ReadOnlyMemory<byte> Body)> ReadAsync(HttpContext context, GatewayRequest request, long maxBytes)
+    /// <summary>
+    /// Reads the body, bounded by <paramref name="maxBytes"/> and by the node's buffered-body budget; reuses a body an
+    /// earlier stage buffered.
+    /// </summary>
+    public static async ValueTask<(RequestBodyStatus Status, ReadOnlyMemory<byte> Body)> ReadAsync(HttpContext context, GatewayRequest request, RequestBodyBuffer buffer, long maxBytes)
     {
         if (request.BufferedBody is { } buffered)
         {
@@ -32,6 +35,11 @@ internal static class CacheRequestBody
         {
             if (declared is { } length)
             {
+                if (!buffer.TryReserve(context, request, length))
+                {
+                    return (RequestBodyStatus.OverBudget, default);
+                }
+
                 var body = new byte[length];
                 await http.Body.ReadExactlyAsync(body, context.RequestAborted);
                 RequestBodyBuffer.Keep(context, request, body);
@@ -41,9 +49,14 @@ internal static class CacheRequestBody
             // No declared length (HTTP/2 without content-length): buffer so the body can be rewound whatever we find,
             // since a body over the cap must still be forwarded whole.
             http.EnableBuffering();
-            var read = await RequestBodyBuffer.ReadToEndAsync(http.Body, maxBytes, context.RequestAborted);
+            var read = await buffer.ReadToEndAsync(context, request, maxBytes);
             http.Body.Position = 0;
-            return read is { } complete ? (RequestBodyStatus.Complete, complete) : (RequestBodyStatus.TooLarge, default);
+            return read.Status switch
+            {
+                BufferedBodyStatus.Complete => (RequestBodyStatus.Complete, read.Body),
+                BufferedBodyStatus.OverBudget => (RequestBodyStatus.OverBudget, default),
+                _ => (RequestBodyStatus.TooLarge, default),
+            };
         }
         catch (Exception ex) when (ex is IOException or BadHttpRequestException)
         {

@@ -14,17 +14,20 @@ internal sealed class CacheUsageReporter
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     private readonly ITenantCacheStore _store;
+    private readonly CacheQuotaPolicy _quotas;
     private readonly CacheMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, long> _lastRefresh = new(StringComparer.Ordinal);
 
     /// <summary>Creates the reporter.</summary>
-    public CacheUsageReporter(ITenantCacheStore store, CacheMetrics metrics, TimeProvider time)
+    public CacheUsageReporter(ITenantCacheStore store, CacheQuotaPolicy quotas, CacheMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(time);
         _store = store;
+        _quotas = quotas;
         _metrics = metrics;
         _time = time;
     }
@@ -61,7 +64,7 @@ internal sealed class CacheUsageReporter
         var claimed = last == 0 ? _lastRefresh.TryAdd(label, now) : _lastRefresh.TryUpdate(label, now, last);
         if (claimed)
         {
-            _ = RefreshAsync(request.TenantId!, label, tier.CacheQuotaBytes);
+            _ = RefreshAsync(request.TenantId!, label, _quotas.EffectiveQuota(tier, request.Settings));
         }
     }
 

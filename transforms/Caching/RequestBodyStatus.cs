@@ -11,4 +11,7 @@ internal enum RequestBodyStatus
 
     /// <summary>The client sent less than it declared or the connection failed.</summary>
     Unreadable,
+
+    /// <summary>The node's buffered-body budget (or the tenant's share of it) refused the body: answer 503.</summary>
+    OverBudget,
 }

@@ -1,4 +1,5 @@
 using Gateway.Config.Reload;
+using Gateway.Config.Tiers;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
 
@@ -13,11 +14,13 @@ public sealed class TenantCacheAdmin
     private readonly ITenantCacheStore _store;
     private readonly CacheUsageReporter _usage;
     private readonly CacheMetrics _metrics;
+    private readonly CacheQuotaPolicy _quotas;
     private readonly IGatewaySettings _settings;
 
     /// <summary>Creates the facade.</summary>
-    internal TenantCacheAdmin(ITenantCacheStore store, CacheUsageReporter usage, CacheMetrics metrics, IGatewaySettings settings)
+    internal TenantCacheAdmin(ITenantCacheStore store, CacheUsageReporter usage, CacheMetrics metrics, CacheQuotaPolicy quotas, IGatewaySettings settings)
     {
+        ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -25,6 +28,7 @@ public sealed class TenantCacheAdmin
         _store = store;
         _usage = usage;
         _metrics = metrics;
+        _quotas = quotas;
         _settings = settings;
     }
 
@@ -44,7 +48,13 @@ public sealed class TenantCacheAdmin
         return result;
     }
 
-    /// <summary>The tenant's figures after expired entries are dropped; also refreshes its usage gauges.</summary>
+    /// <summary>
+    /// The quota the store enforces for a tenant of <paramref name="tier"/>: the tier's own on Redis, its share of
+    /// <c>Gateway:Cache:EmbeddedMaxBytes</c> on the embedded store when that is lower.
+    /// </summary>
+    public long EffectiveQuotaBytes(Tier tier) => _quotas.EffectiveQuota(tier, _settings.Current);
+
+    /// <summary>The tenant's figures after expired entries are dropped; also refreshes its usage gauges (against <paramref name="quotaBytes"/>, the effective quota).</summary>
     public async ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, long quotaBytes, CancellationToken cancellationToken)
     {
         var usage = await _store.GetUsageAsync(tenantId, cancellationToken).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Caching.Stores.Embedded;
 using Gateway.Transforms.Caching.Stores.Redis;
 using Gateway.Transforms.Infrastructure.Contracts;
+using Gateway.Transforms.Infrastructure.Http;
 using Gateway.Transforms.Infrastructure.Redis;
 using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Builder;
@@ -24,15 +25,17 @@ public static class TenantCacheExtensions
         services.AddStage<TenantCacheStage>(static s =>
         {
             s.AddGatewayRedis();
+            s.AddRequestBuffering();
             s.AddSingleton<ITenantCacheStore>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
                 ? ActivatorUtilities.CreateInstance<RedisCacheStore>(sp)
                 : ActivatorUtilities.CreateInstance<EmbeddedCacheStore>(sp));
+            s.AddSingleton<CacheQuotaPolicy>();
             s.AddSingleton<CacheMetrics>();
             s.AddSingleton<CacheCoalescer>();
             s.AddSingleton<CacheUsageReporter>();
             s.AddSingleton(sp => new TenantCacheAdmin(
                 sp.GetRequiredService<ITenantCacheStore>(), sp.GetRequiredService<CacheUsageReporter>(), sp.GetRequiredService<CacheMetrics>(),
-                sp.GetRequiredService<IGatewaySettings>()));
+                sp.GetRequiredService<CacheQuotaPolicy>(), sp.GetRequiredService<IGatewaySettings>()));
             s.AddSingleton<IReadinessCheck, TenantCacheReadiness>();
             s.AddSingleton<ITransformProvider, CacheRouteValidator>();
             s.AddHostedService<CacheStoreStarter>();

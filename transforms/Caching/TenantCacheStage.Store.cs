@@ -62,7 +62,7 @@ internal sealed partial class TenantCacheStage
     private CacheEntry? Captured(HttpContext context, GatewayRequest request, ResponseCapture capture)
     {
         var upstreamAnswered = !ForwardingErrors.Failed(context) && request.Outcome is RequestOutcome.Pending or RequestOutcome.Ok;
-        if (!upstreamAnswered)
+        if (!upstreamAnswered || request.StreamCutShort)
         {
             return null;
         }
@@ -109,7 +109,7 @@ internal sealed partial class TenantCacheStage
             generation,
             CacheEntrySerializer.Serialize(entry),
             ttl,
-            CacheLifetimes.WriteLimit(tier, options.Cache.QuotaWriteThreshold),
+            CacheLifetimes.WriteLimit(_quotas.EffectiveQuota(tier, request.Settings), options.Cache.QuotaWriteThreshold),
             CacheLifetimes.ForWrite(tier, ttl));
 
         // Finish the response first, so the client never waits for the store.
@@ -155,6 +155,10 @@ internal sealed partial class TenantCacheStage
                 _metrics.WriteSkipped(label, "quota");
                 LogQuotaSkip(_logger, write.TenantId, result.UsedBytes, write.LimitBytes);
                 break;
+            case CacheWriteStatus.SkippedStoreFull:
+                _metrics.WriteSkipped(label, "store_full");
+                LogStoreFull(_logger, write.TenantId, request.Settings.Options.Cache.EmbeddedMaxBytes);
+                break;
             case CacheWriteStatus.StaleGeneration:
                 _metrics.WriteSkipped(label, "stale_generation");
                 break;
@@ -162,11 +166,14 @@ internal sealed partial class TenantCacheStage
                 return;
         }
 
-        _usage.Report(label, result.UsedBytes, result.KeyCount, request.Tier!.CacheQuotaBytes);
+        _usage.Report(label, result.UsedBytes, result.KeyCount, _quotas.EffectiveQuota(request.Tier!, request.Settings));
     }
 
     [LoggerMessage(EventId = 621, Level = LogLevel.Debug, Message = "Response for tenant {TenantId} not cached: {Reason}")]
     private static partial void LogNotCacheable(ILogger logger, string tenantId, string reason);
+
+    [LoggerMessage(EventId = 623, Level = LogLevel.Information, Message = "Cache write skipped for tenant {TenantId}: the embedded store holds its bound of {MaxBytes} bytes for all tenants")]
+    private static partial void LogStoreFull(ILogger logger, string tenantId, long maxBytes);
 
     [LoggerMessage(EventId = 622, Level = LogLevel.Information, Message = "Cache write skipped for tenant {TenantId}: {UsedBytes} bytes used, limit {LimitBytes} (quota threshold)")]
     private static partial void LogQuotaSkip(ILogger logger, string tenantId, long usedBytes, long limitBytes);

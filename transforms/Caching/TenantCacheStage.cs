@@ -3,6 +3,7 @@ using Gateway.Config.Options;
 using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Infrastructure.Registration;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,8 @@ internal sealed partial class TenantCacheStage : IGatewayStage
     private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNames = new();
 
     private readonly ITenantCacheStore _store;
+    private readonly RequestBodyBuffer _bodies;
+    private readonly CacheQuotaPolicy _quotas;
     private readonly CacheCoalescer _coalescer;
     private readonly CacheUsageReporter _usage;
     private readonly CacheMetrics _metrics;
@@ -31,15 +34,19 @@ internal sealed partial class TenantCacheStage : IGatewayStage
     private readonly ILogger<TenantCacheStage> _logger;
 
     /// <summary>Creates the stage.</summary>
-    public TenantCacheStage(ITenantCacheStore store, CacheCoalescer coalescer, CacheUsageReporter usage, CacheMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
+    public TenantCacheStage(ITenantCacheStore store, RequestBodyBuffer bodies, CacheQuotaPolicy quotas, CacheCoalescer coalescer, CacheUsageReporter usage, CacheMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(bodies);
+        ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(coalescer);
         ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _store = store;
+        _bodies = bodies;
+        _quotas = quotas;
         _coalescer = coalescer;
         _usage = usage;
         _metrics = metrics;
@@ -71,7 +78,14 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         }
 
         var options = request.Settings.Options.Cache;
-        var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, options.MaxRequestBodyBytes);
+        var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, _bodies, options.MaxRequestBodyBytes);
+        if (bodyStatus == RequestBodyStatus.OverBudget)
+        {
+            request.CacheResult = CacheResult.Bypass;
+            await _bodies.RefuseAsync(context, request);
+            return;
+        }
+
         if (bodyStatus == RequestBodyStatus.Unreadable)
         {
             request.CacheResult = CacheResult.Bypass;

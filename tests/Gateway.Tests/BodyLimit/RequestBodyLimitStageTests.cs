@@ -1,18 +1,34 @@
 using Gateway.Tests.Support;
 using Gateway.Transforms.BodyLimit;
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.BodyLimit;
 
-public sealed class RequestBodyLimitStageTests
+public sealed class RequestBodyLimitStageTests : IDisposable
 {
     private const int Limit = 1024;
 
     private readonly FakeTimeProvider _time = new();
-    private readonly TestGatewaySettings _settings = new(o => o.Limits.MaxRequestBodyBytes = Limit);
-    private readonly RequestBodyLimitStage _stage = new();
+    private readonly TestMeters _meters = new();
+    private readonly RequestBufferBudget _budget = new();
+    private readonly TestGatewaySettings _settings = new(o =>
+    {
+        o.Limits.MaxRequestBodyBytes = Limit;
+        o.Limits.MaxBufferedBytes = 8 * Limit;
+        o.Limits.TenantBufferedShare = 0.25;
+    });
+
+    private readonly RequestBodyLimitStage _stage;
+
+    public RequestBodyLimitStageTests()
+    {
+        _stage = new RequestBodyLimitStage(new RequestBodyBuffer(_budget, new RequestBufferMetrics(_meters.Factory, _budget)));
+    }
+
+    public void Dispose() => _meters.Dispose();
 
     [Fact]
     public async Task InvokeAsync_DeclaredLengthOverLimit_413WithoutCallingNext()
@@ -105,6 +121,47 @@ public sealed class RequestBodyLimitStageTests
         Assert.False(called);
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, context.Response.StatusCode);
         Assert.InRange(context.Request.Body.Position, Limit + 1, 32 * Limit);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ChunkedWithinLimit_BufferedBytesReservedForTheTenant()
+    {
+        // Arrange
+        var context = Arrive(new byte[Limit]);
+        context.Request.Headers.TransferEncoding = "chunked";
+
+        // Act
+        await _stage.InvokeAsync(context, _ => Task.CompletedTask);
+
+        // Assert: the buffer (cap + 1 bytes, to detect a body over the cap) is held until the request ends.
+        Assert.Equal(Limit + 1, _budget.BytesOf(TestGatewaySettings.Gold));
+        Assert.Equal(Limit + 1, _budget.TotalBytes);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ChunkedPastTenantsBufferShare_503BufferFullWithoutCallingNext()
+    {
+        // Arrange: the tenant may hold 2 KB (a quarter of 8 KB) and already holds 1.5 KB in another upload.
+        Assert.True(_budget.TryReserve(TestGatewaySettings.Gold, 1536, _settings.Current.Options.Limits));
+        var context = Arrive(new byte[Limit]);
+        context.Request.Headers.TransferEncoding = "chunked";
+        var called = false;
+
+        // Act
+        await _stage.InvokeAsync(context, _ =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        });
+
+        // Assert
+        Assert.False(called);
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, context.Response.StatusCode);
+        Assert.Equal("1", context.Response.Headers.RetryAfter.ToString());
+        Assert.Equal("close", context.Response.Headers.Connection.ToString());
+        Assert.Equal(RequestOutcome.Shed, context.State().Outcome);
+        Assert.Equal("https://tenant-gateway.dev/problems/buffer-full", context.ResponseJson().GetProperty("type").GetString());
+        Assert.Equal(1536, _budget.BytesOf(TestGatewaySettings.Gold));
     }
 
     [Fact]

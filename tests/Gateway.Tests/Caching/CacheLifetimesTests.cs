@@ -11,12 +11,9 @@ public sealed class CacheLifetimesTests
     [Fact]
     public void WriteLimit_Quota95Percent_FlooredBytes()
     {
-        // Arrange
-        var tiny = Gold with { CacheQuotaBytes = 8192 };
-
         // Act / Assert
-        Assert.Equal(7782, CacheLifetimes.WriteLimit(tiny, 0.95));
-        Assert.Equal(8192, CacheLifetimes.WriteLimit(tiny, 1.0));
+        Assert.Equal(7782, CacheLifetimes.WriteLimit(8192, 0.95));
+        Assert.Equal(8192, CacheLifetimes.WriteLimit(8192, 1.0));
     }
 
     [Theory]

@@ -9,6 +9,9 @@ internal enum CacheWriteStatus
     /// <summary>Skipped: the tenant is at its quota threshold. Nothing was evicted.</summary>
     SkippedQuota,
 
+    /// <summary>Skipped: the embedded store is at <c>Gateway:Cache:EmbeddedMaxBytes</c> for all tenants together. Nothing was evicted.</summary>
+    SkippedStoreFull,
+
     /// <summary>Skipped: the tenant was invalidated after the lookup.</summary>
     StaleGeneration,
 

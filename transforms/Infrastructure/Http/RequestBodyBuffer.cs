@@ -1,45 +1,151 @@
-using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Transforms.Infrastructure.Http;
 
 /// <summary>
 /// Reads a request body into memory for the stages that must see all of it before it is forwarded (the body limit
-/// for chunked uploads, the cache for its key) and leaves it for YARP to forward. A body kept once is reused by later
-/// stages through <see cref="GatewayRequest.BufferedBody"/>.
+/// for chunked uploads, the cache for its key) and leaves it for YARP to forward. Every byte is reserved in the node's
+/// <see cref="RequestBufferBudget"/> before it is allocated; a body that would pass the node's cap or its tenant's share
+/// is refused with 503 (<see cref="RefuseAsync"/>). A body kept once is reused by later stages through
+/// <see cref="GatewayRequest.BufferedBody"/>.
 /// </summary>
-internal static class RequestBodyBuffer
+/// <remarks>
+/// The stages that buffer run after the rate limiter and under the tier deadline, so a refused tenant never gets a
+/// byte buffered and a stalled upload ends with 504 at the deadline.
+/// </remarks>
+internal sealed class RequestBodyBuffer
 {
+    private const int InitialSize = 4 * 1024;
     private const int ReadSize = 16 * 1024;
 
-    /// <summary>
-    /// Reads <paramref name="body"/> to its end; null as soon as more than <paramref name="maxBytes"/> have been read
-    /// (one read past the cap, never the rest).
-    /// </summary>
-    public static async ValueTask<ReadOnlyMemory<byte>?> ReadToEndAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    private readonly RequestBufferBudget _budget;
+    private readonly RequestBufferMetrics _metrics;
+
+    /// <summary>Creates the buffer service.</summary>
+    public RequestBodyBuffer(RequestBufferBudget budget, RequestBufferMetrics metrics)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _budget = budget;
+        _metrics = metrics;
+    }
+
+    /// <summary>Reads the request's body to its end against its tenant's reservation (see the static overload).</summary>
+    public ValueTask<BufferedBody> ReadToEndAsync(HttpContext context, GatewayRequest request, long maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return ReadToEndAsync(context.Request.Body, maxBytes, LeaseFor(context, request), context.RequestAborted);
+    }
+
+    /// <summary>Reserves <paramref name="bytes"/> for the request (a declared length about to be read into one array); false when refused.</summary>
+    public bool TryReserve(HttpContext context, GatewayRequest request, long bytes) => LeaseFor(context, request).TryCover(bytes);
+
+    /// <summary>
+    /// Reads <paramref name="body"/> to its end, growing the buffer by doubling and covering each size in
+    /// <paramref name="lease"/> (when given) before allocating it. Stops one read past <paramref name="maxBytes"/>
+    /// (<see cref="BufferedBodyStatus.TooLarge"/>, never reading the rest), or when the budget refuses more
+    /// (<see cref="BufferedBodyStatus.OverBudget"/>).
+    /// </summary>
+    public static async ValueTask<BufferedBody> ReadToEndAsync(Stream body, long maxBytes, RequestBufferLease? lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var ceiling = maxBytes >= int.MaxValue - 1L ? int.MaxValue : maxBytes + 1;
+        var buffer = Array.Empty<byte>();
+        var written = 0;
         while (true)
         {
-            var read = await body.ReadAsync(buffer.GetMemory(ReadSize), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            if (written == buffer.Length)
             {
-                return buffer.WrittenMemory;
+                var size = (int)Math.Min(Math.Max(InitialSize, 2L * buffer.Length), Math.Max(written + 1L, ceiling));
+                if (lease is not null && !lease.TryCover(size))
+                {
+                    return new BufferedBody(BufferedBodyStatus.OverBudget, default);
+                }
+
+                var bigger = new byte[size];
+                buffer.AsSpan(0, written).CopyTo(bigger);
+                buffer = bigger;
             }
 
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
+            var read = await body.ReadAsync(buffer.AsMemory(written, Math.Min(ReadSize, buffer.Length - written)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
-                return null;
+                return new BufferedBody(BufferedBodyStatus.Complete, buffer.AsMemory(0, written));
+            }
+
+            written += read;
+            if (written > maxBytes)
+            {
+                return new BufferedBody(BufferedBodyStatus.TooLarge, default);
             }
         }
     }
 
     /// <summary>Makes <paramref name="body"/> the request body YARP forwards and records it for later stages.</summary>
-    public static void Keep(HttpContext context, GatewayRequest request, byte[] body)
+    public static void Keep(HttpContext context, GatewayRequest request, ReadOnlyMemory<byte> body)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
         request.BufferedBody = body;
-        context.Request.Body = new MemoryStream(body, writable: false);
+        context.Request.Body = MemoryMarshal.TryGetArray(body, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(body.ToArray(), writable: false);
+    }
+
+    /// <summary>Answers 503 <c>buffer-full</c> with <c>Retry-After</c> and closes the connection (the rest of the body is never read).</summary>
+    public Task RefuseAsync(HttpContext context, GatewayRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Outcome = RequestOutcome.Shed;
+        _metrics.Refused(request.TenantLabel);
+        var limits = request.Settings.Options.Limits;
+        var tenantCap = RequestBufferBudget.TenantCap(limits);
+        context.Response.Headers.RetryAfter = "1";
+        context.Response.Headers.Connection = "close";
+        var detail = string.Create(CultureInfo.InvariantCulture,
+            $"The gateway already holds as many request bodies in memory as it may (at most {tenantCap} bytes for tenant '{request.TenantId}', {limits.MaxBufferedBytes} bytes for all tenants); retry shortly.");
+        return ProblemWriter.WriteAsync(context, ProblemKind.BufferFull, detail, request.TenantId, request.Tier?.Name,
+            new Dictionary<string, object?>
+            {
+                ["tenant_buffered_bytes_limit"] = tenantCap,
+                ["max_buffered_bytes"] = limits.MaxBufferedBytes,
+                ["retry_after_s"] = 1,
+            });
+    }
+
+    private RequestBufferLease LeaseFor(HttpContext context, GatewayRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        if (context.Features.Get<RequestBufferLease>() is { } lease)
+        {
+            return lease;
+        }
+
+        lease = new RequestBufferLease(_budget, request.TenantId ?? GatewayRequest.UnknownLabel, request.Settings.Options.Limits);
+        context.Features.Set(lease);
+        context.Response.RegisterForDispose(lease);
+        return lease;
     }
 }
+
+/// <summary>How reading a body into memory ended.</summary>
+internal enum BufferedBodyStatus
+{
+    /// <summary>Read to its end within the size cap.</summary>
+    Complete,
+
+    /// <summary>Longer than the size cap; reading stopped one read past it.</summary>
+    TooLarge,
+
+    /// <summary>The node's or the tenant's buffer budget refused more bytes.</summary>
+    OverBudget,
+}
+
+/// <summary>A body read into memory, valid when <paramref name="Status"/> is <see cref="BufferedBodyStatus.Complete"/>.</summary>
+internal readonly record struct BufferedBody(BufferedBodyStatus Status, ReadOnlyMemory<byte> Body);

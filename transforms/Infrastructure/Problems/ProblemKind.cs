@@ -33,6 +33,9 @@ public enum ProblemKind
     /// <summary>503: shed by the fair queue because the deadline could not be met.</summary>
     Shed,
 
+    /// <summary>503: the node's budget for buffered request bodies, or the tenant's share of it, is spent.</summary>
+    BufferFull,
+
     /// <summary>503: a dependency (the shared store) is unavailable.</summary>
     StoreUnavailable,
 

@@ -1,3 +1,4 @@
+using Gateway.Config.Options;
 using Gateway.Transforms.Infrastructure.Http;
 
 namespace Gateway.Tests.Infrastructure.Http;
@@ -14,23 +15,75 @@ public sealed class RequestBodyBufferTests
         var body = Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
 
         // Act
-        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(body), maxBytes: 100_000, CancellationToken.None);
+        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(body), maxBytes: 100_000, lease: null, CancellationToken.None);
 
         // Assert
-        Assert.Equal(body, read!.Value.ToArray());
+        Assert.Equal(BufferedBodyStatus.Complete, read.Status);
+        Assert.Equal(body, read.Body.ToArray());
     }
 
     [Fact]
-    public async Task ReadToEndAsync_OverMax_NullWithoutReadingTheRest()
+    public async Task ReadToEndAsync_OverMax_TooLargeWithoutReadingTheRest()
     {
         // Arrange
         var stream = new MemoryStream(new byte[1_000_000]);
 
         // Act
-        var read = await RequestBodyBuffer.ReadToEndAsync(stream, maxBytes: 1000, CancellationToken.None);
+        var read = await RequestBodyBuffer.ReadToEndAsync(stream, maxBytes: 1000, lease: null, CancellationToken.None);
 
         // Assert
-        Assert.Null(read);
+        Assert.Equal(BufferedBodyStatus.TooLarge, read.Status);
         Assert.InRange(stream.Position, 1001, 64 * 1024);
     }
+
+    [Fact]
+    public async Task ReadToEndAsync_WithLease_ReservesEachBufferBeforeAllocatingIt()
+    {
+        // Arrange: 100 KB through a lease with room for all of it.
+        var budget = new RequestBufferBudget();
+        using var lease = new RequestBufferLease(budget, "tenant-a", Limits(maxBuffered: 1 << 20, share: 1));
+
+        // Act
+        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(new byte[100_000]), maxBytes: 200_000, lease, CancellationToken.None);
+
+        // Assert: buffers double from 4 KB, so the reservation is the final buffer (128 KB), never less than the body.
+        Assert.Equal(BufferedBodyStatus.Complete, read.Status);
+        Assert.Equal(128 * 1024, lease.Bytes);
+        Assert.Equal(128 * 1024, budget.BytesOf("tenant-a"));
+    }
+
+    [Fact]
+    public async Task ReadToEndAsync_BudgetRefusesNextBuffer_OverBudgetHoldingNoMoreThanTheCap()
+    {
+        // Arrange: the tenant may hold 16 KB.
+        var budget = new RequestBufferBudget();
+        using var lease = new RequestBufferLease(budget, "tenant-a", Limits(maxBuffered: 64 * 1024, share: 0.25));
+
+        // Act
+        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(new byte[100_000]), maxBytes: 1_000_000, lease, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(BufferedBodyStatus.OverBudget, read.Status);
+        Assert.InRange(lease.Bytes, 1, 16 * 1024);
+        Assert.Equal(lease.Bytes, budget.TotalBytes);
+    }
+
+    [Fact]
+    public void LeaseDispose_AfterReservations_GivesEveryByteBack()
+    {
+        // Arrange
+        var budget = new RequestBufferBudget();
+        var lease = new RequestBufferLease(budget, "tenant-a", Limits(maxBuffered: 1 << 20, share: 1));
+        lease.TryCover(4096);
+        lease.TryCover(8192);
+
+        // Act
+        lease.Dispose();
+
+        // Assert
+        Assert.Equal(0, budget.TotalBytes);
+        Assert.Equal(0, budget.BytesOf("tenant-a"));
+    }
+
+    private static LimitsOptions Limits(long maxBuffered, double share) => new() { MaxBufferedBytes = maxBuffered, TenantBufferedShare = share };
 }

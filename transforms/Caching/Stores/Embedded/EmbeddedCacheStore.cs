@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Config.Reload;
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Caching.Serialization;
 
@@ -9,21 +10,46 @@ namespace Gateway.Transforms.Caching.Stores.Embedded;
 /// <see cref="RedisCacheStore"/> (per-tenant generations, exact byte accounting, expiry, quota) for a
 /// single node, so the gateway runs with nothing else installed.
 /// </summary>
+/// <remarks>
+/// Process memory is bounded by <c>Gateway:Cache:EmbeddedMaxBytes</c> for all tenants together: each configured
+/// tenant's quota here is its tier's share of that bound (<see cref="CacheQuotaPolicy"/>), and a write that would pass
+/// the bound itself (tenants outside the table, on the default tier) is skipped as <see cref="CacheWriteStatus.SkippedStoreFull"/>.
+/// Nothing is ever evicted on another tenant's behalf.
+/// </remarks>
 internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly Func<long> _maxBytes;
     private readonly ITimer _sweep;
+    private long _totalBytes;
+    private long _lastSweep;
 
-    /// <summary>Creates the store; expired entries of idle tenants are swept periodically.</summary>
-    public EmbeddedCacheStore(TimeProvider time)
+    /// <summary>Creates the store, bounded by the current <c>Gateway:Cache:EmbeddedMaxBytes</c>; expired entries of idle tenants are swept periodically.</summary>
+    public EmbeddedCacheStore(TimeProvider time, IGatewaySettings settings)
+        : this(time, () => settings.Current.Options.Cache.EmbeddedMaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+    }
+
+    /// <summary>An unbounded store (tests of the store contract).</summary>
+    internal EmbeddedCacheStore(TimeProvider time)
+        : this(time, static () => long.MaxValue)
+    {
+    }
+
+    private EmbeddedCacheStore(TimeProvider time, Func<long> maxBytes)
     {
         ArgumentNullException.ThrowIfNull(time);
         _time = time;
+        _maxBytes = maxBytes;
         _sweep = time.CreateTimer(static s => ((EmbeddedCacheStore)s!).Sweep(), this, SweepInterval, SweepInterval);
     }
+
+    /// <summary>Bytes held for all tenants together.</summary>
+    public long TotalBytes => Interlocked.Read(ref _totalBytes);
 
     /// <inheritdoc />
     public string Name => "embedded";
@@ -49,7 +75,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         long generation;
         lock (state.Gate)
         {
-            state.Reap(Now());
+            Reap(state, Now());
             generation = state.Generation;
             value = state.Items.TryGetValue(keyHash, out var item) ? item.Value : null;
         }
@@ -92,28 +118,63 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(write);
         cancellationToken.ThrowIfCancellationRequested();
+        var result = TrySet(write);
+
+        // Other tenants' expired entries count until they are reaped: at the bound, reap everyone (at most once a
+        // second, outside any tenant's lock) and try once more.
+        if (result.Status == CacheWriteStatus.SkippedStoreFull && SweepDue())
+        {
+            Sweep();
+            result = TrySet(write);
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    private bool SweepDue()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastSweep);
+        return (last == 0 || _time.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1)) && Interlocked.CompareExchange(ref _lastSweep, now, last) == last;
+    }
+
+    private CacheWriteResult TrySet(CacheWriteRequest write)
+    {
         var state = State(write.TenantId);
         var size = write.Value.Length;
         lock (state.Gate)
         {
             if (state.Generation != write.Generation)
             {
-                return ValueTask.FromResult(new CacheWriteResult(CacheWriteStatus.StaleGeneration, state.Bytes, state.Items.Count));
+                return new CacheWriteResult(CacheWriteStatus.StaleGeneration, state.Bytes, state.Items.Count);
             }
 
             var now = Now();
-            state.Reap(now);
+            Reap(state, now);
             var previous = state.Items.TryGetValue(write.KeyHash, out var old) ? old.Value.Length : 0;
             if (state.Bytes - previous + size > write.LimitBytes)
             {
-                return ValueTask.FromResult(new CacheWriteResult(CacheWriteStatus.SkippedQuota, state.Bytes, state.Items.Count));
+                return new CacheWriteResult(CacheWriteStatus.SkippedQuota, state.Bytes, state.Items.Count);
+            }
+
+            // The process-wide bound: reserve first, give back if it would be passed.
+            var delta = size - previous;
+            if (delta > 0 && Interlocked.Add(ref _totalBytes, delta) > _maxBytes())
+            {
+                Interlocked.Add(ref _totalBytes, -delta);
+                return new CacheWriteResult(CacheWriteStatus.SkippedStoreFull, state.Bytes, state.Items.Count);
+            }
+
+            if (delta < 0)
+            {
+                Interlocked.Add(ref _totalBytes, delta);
             }
 
             var expiresAt = now + (long)write.Ttl.TotalMilliseconds;
             state.Items[write.KeyHash] = new Item(write.Value.ToArray(), expiresAt);
             state.Expiries.Enqueue(write.KeyHash, expiresAt);
             state.Bytes += size - previous;
-            return ValueTask.FromResult(new CacheWriteResult(CacheWriteStatus.Stored, state.Bytes, state.Items.Count));
+            return new CacheWriteResult(CacheWriteStatus.Stored, state.Bytes, state.Items.Count);
         }
     }
 
@@ -123,10 +184,11 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         var state = State(tenantId);
         lock (state.Gate)
         {
-            state.Reap(Now());
+            Reap(state, Now());
             var live = state.Items.Count;
 
             // Swapping the tables is the whole invalidation: O(1), and the old generation becomes garbage at once.
+            Interlocked.Add(ref _totalBytes, -state.Bytes);
             state.Generation++;
             state.Items = new(StringComparer.Ordinal);
             state.Expiries = new();
@@ -144,7 +206,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         var state = State(tenantId);
         lock (state.Gate)
         {
-            state.Reap(Now());
+            Reap(state, Now());
             return ValueTask.FromResult<CacheUsageSnapshot?>(new CacheUsageSnapshot(
                 Interlocked.Read(ref state.Hits), Interlocked.Read(ref state.Misses), state.Bytes, state.Items.Count));
         }
@@ -199,8 +261,17 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         {
             lock (state.Gate)
             {
-                state.Reap(now);
+                Reap(state, now);
             }
+        }
+    }
+
+    private void Reap(TenantState state, long now)
+    {
+        var reaped = state.Reap(now);
+        if (reaped > 0)
+        {
+            Interlocked.Add(ref _totalBytes, -reaped);
         }
     }
 
@@ -218,8 +289,10 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         // Expiry queue with lazy deletion: an overwritten entry leaves a stale element whose time no longer matches.
         public PriorityQueue<string, long> Expiries = new();
 
-        public void Reap(long now)
+        /// <summary>Drops expired entries; returns the bytes freed.</summary>
+        public long Reap(long now)
         {
+            long freed = 0;
             while (Expiries.TryPeek(out var key, out var expiresAt) && expiresAt <= now)
             {
                 Expiries.Dequeue();
@@ -227,8 +300,11 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
                 {
                     Items.Remove(key);
                     Bytes -= item.Value.Length;
+                    freed += item.Value.Length;
                 }
             }
+
+            return freed;
         }
     }
 }
