@@ -558,9 +558,20 @@ public abstract class TenantCacheScenarios : IAsyncLifetime
         Assert.Equal(2, metrics.GetProperty("key_count").GetInt64());
         Assert.InRange(metrics.GetProperty("size_bytes").GetInt64(), 100, 2000);
         Assert.Equal(10L << 30, metrics.GetProperty("quota_bytes").GetInt64());
+        var effective = metrics.GetProperty("effective_quota_bytes").GetInt64();
+        if (RedisConfiguration is null)
+        {
+            // The embedded store's bound (256 MB by default) shared among the configured tenants.
+            Assert.InRange(effective, 1, 256L << 20);
+        }
+        else
+        {
+            Assert.Equal(10L << 30, effective);
+        }
+
         Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
         var fields = JsonDocument.Parse(await asAdmin.Content.ReadAsStringAsync()).RootElement.EnumerateObject().Select(p => p.Name);
-        Assert.Equal(["tenant_id", "hits", "misses", "hit_rate", "size_bytes", "key_count", "quota_bytes"], fields);
+        Assert.Equal(["tenant_id", "hits", "misses", "hit_rate", "size_bytes", "key_count", "quota_bytes", "effective_quota_bytes"], fields);
     }
 
     [Fact]

@@ -13,9 +13,9 @@ using Xunit.Abstractions;
 namespace Gateway.IntegrationTests.Fairness;
 
 /// <summary>
-/// Issue 4 item 8: a tenant holding more than half of a saturated upstream while another tenant waits gets its limit
-/// halved (logged, gauge, admin view, 429s with reason <c>auto_throttle</c>) and gets it back after 30 s without
-/// offending. The cool-down runs on a <see cref="FakeTimeProvider"/> given to the auto-throttle controller only;
+/// Issues 4 and 12: a tenant holding more than half of a saturated upstream's slot-time while another tenant is active
+/// gets its limit cut to half of what it sends, at most half its tier's (logged, gauge, admin view, 429s with reason
+/// <c>auto_throttle</c>), and gets it back after 30 s without offending. The cool-down runs on a <see cref="FakeTimeProvider"/> given to the auto-throttle controller only;
 /// everything else runs on real time.
 /// </summary>
 [Collection(TimingCollection.Name)]
@@ -51,7 +51,7 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         using var clientB = gateway.CreateClient();
         var registry = gateway.Services.GetRequiredService<FairQueueRegistry>();
 
-        // Act 1: A floods with 32 concurrent requests; B asks every 100 ms, so it waits behind A's slots.
+        // Act 1: A floods with 32 concurrent requests; B asks every 100 ms, so it is active on the cluster while A crowds it.
         using var stop = new CancellationTokenSource();
         var flood = FloodScenario.FloodAsync(clientA, TenantA, workers: 32, maxRequests: 4_000, stop.Token);
         var trickle = TrickleAsync(clientB, stop.Token);
@@ -76,7 +76,7 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         output.WriteLine($"A: {FloodScenario.Statuses(a)}; admin while flooding: {engaged}; after {CooldownSeconds - 1} s: {beforeCooldown}; after {CooldownSeconds} s: {afterCooldown}");
         Assert.True(engaged.Throttled, "A should be auto-throttled under the flood");
         Assert.True(engaged.Hot, "A should be flagged hot");
-        Assert.Equal(50, engaged.EffectiveMaxQps);
+        Assert.InRange(engaged.EffectiveMaxQps, 1, 50);
         Assert.Equal(1, gauge);
 
         var reasons = a.Where(r => r.Status == HttpStatusCode.TooManyRequests)
@@ -91,7 +91,7 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         var on = Assert.Single(gateway.Logs.Entries, e => e.EventId.Id == 420);
         output.WriteLine(on.Message);
         Assert.Contains($"tenant {TenantA} (silver)", on.Message, StringComparison.Ordinal);
-        Assert.Contains("limit 100 -> 50 req/s", on.Message, StringComparison.Ordinal);
+        Assert.Contains("limit 100 -> ", on.Message, StringComparison.Ordinal);
 
         // Released exactly at the end of the cool-down, logged once, gauge back to 0.
         Assert.True(beforeCooldown.Throttled);
@@ -100,7 +100,7 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         Assert.Equal(0, gaugeAfter);
         var off = Assert.Single(gateway.Logs.Entries, e => e.EventId.Id == 421);
         output.WriteLine(off.Message);
-        Assert.Contains("limit 50 -> 100 req/s", off.Message, StringComparison.Ordinal);
+        Assert.EndsWith("-> 100 req/s", off.Message, StringComparison.Ordinal);
     }
 
     private static async Task TrickleAsync(HttpClient client, CancellationToken stop)

@@ -66,7 +66,8 @@ internal static class FloodScenario
     /// <paramref name="workers"/> concurrent loops sending as fast as answers come back, until <paramref name="stop"/>
     /// or <paramref name="maxRequests"/> in all. After a refusal a worker pauses briefly so it cannot spin on cheap 429s.
     /// </summary>
-    public static Task<List<QueryResult>> FloodAsync(HttpClient client, string tenant, int workers, int maxRequests, CancellationToken stop)
+    /// <param name="headers">Extra request headers, e.g. the simulator's <c>X-Sim-Delay-Ms</c> for slow queries.</param>
+    public static Task<List<QueryResult>> FloodAsync(HttpClient client, string tenant, int workers, int maxRequests, CancellationToken stop, IReadOnlyDictionary<string, string>? headers = null)
     {
         var token = TestTokens.For(tenant);
         var results = new ConcurrentBag<QueryResult>();
@@ -76,7 +77,7 @@ internal static class FloodScenario
         {
             while (!stop.IsCancellationRequested && Interlocked.Decrement(ref budget) >= 0)
             {
-                var result = await SendAsync(client, tenant, token, $"flood-{w}-{results.Count}", clock, keepBody: true);
+                var result = await SendAsync(client, tenant, token, $"flood-{w}-{results.Count}", clock, keepBody: true, headers);
                 results.Add(result);
                 if (result.Status != HttpStatusCode.OK)
                 {
@@ -108,7 +109,7 @@ internal static class FloodScenario
         return [.. await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(30))];
     }
 
-    public static async Task<QueryResult> SendAsync(HttpClient client, string tenant, string token, string query, Stopwatch clock, bool keepBody)
+    public static async Task<QueryResult> SendAsync(HttpClient client, string tenant, string token, string query, Stopwatch clock, bool keepBody, IReadOnlyDictionary<string, string>? headers = null)
     {
         await Task.Yield();
         using var request = new HttpRequestMessage(HttpMethod.Post, "query")
@@ -116,6 +117,11 @@ internal static class FloodScenario
             Content = new StringContent($"{{\"query\":\"{tenant} {query}\"}}", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+
         var sentAt = clock.Elapsed;
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
