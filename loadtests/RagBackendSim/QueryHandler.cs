@@ -16,6 +16,9 @@ internal sealed class QueryHandler
     public const string TierHeader = "X-Tenant-Tier";
     public const string DelayHeader = "X-Sim-Delay-Ms";
 
+    /// <summary>How long a streamed answer lasts (events every <c>StreamTokenDelayMs</c>), to hold a stream open on purpose.</summary>
+    public const string StreamHeader = "X-Sim-Stream-Ms";
+
     private const string AnonymousTenant = "anonymous";
     private const string ServedBy = "rag-sim";
     private const string EventStream = "text/event-stream";
@@ -78,7 +81,7 @@ internal sealed class QueryHandler
             return;
         }
 
-        if (Validate(request, context.Request.Headers, out var delayOverride) is { } problem)
+        if (Validate(request, context.Request.Headers, out var delayOverride, out var streamFor) is { } problem)
         {
             await RejectAsync(context, tenantId, tier, problem);
             return;
@@ -108,7 +111,7 @@ internal sealed class QueryHandler
                 if (stream)
                 {
                     phase = QueryPhase.Streaming;
-                    await WriteEventStreamAsync(context, answer, aborted);
+                    await WriteEventStreamAsync(context, answer, streamFor, aborted);
                 }
                 else
                 {
@@ -127,9 +130,10 @@ internal sealed class QueryHandler
         }
     }
 
-    private static string? Validate(RagQueryRequest? request, IHeaderDictionary headers, out TimeSpan? delayOverride)
+    private static string? Validate(RagQueryRequest? request, IHeaderDictionary headers, out TimeSpan? delayOverride, out TimeSpan? streamFor)
     {
         delayOverride = null;
+        streamFor = null;
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
             return "The body must be a JSON object with a non-empty \"query\" string.";
@@ -150,6 +154,16 @@ internal sealed class QueryHandler
             delayOverride = TimeSpan.FromMilliseconds(delayMs);
         }
 
+        if (FirstHeaderValue(headers, StreamHeader) is { } streamText)
+        {
+            if (!int.TryParse(streamText, NumberStyles.None, CultureInfo.InvariantCulture, out var streamMs) || streamMs > MaxDelayHeaderMs)
+            {
+                return $"{StreamHeader} must be a whole number of milliseconds between 0 and {MaxDelayHeaderMs}; got \"{streamText}\".";
+            }
+
+            streamFor = TimeSpan.FromMilliseconds(streamMs);
+        }
+
         return null;
     }
 
@@ -166,7 +180,7 @@ internal sealed class QueryHandler
             _time.GetUtcNow());
     }
 
-    private async Task WriteEventStreamAsync(HttpContext context, RagQueryResponse answer, CancellationToken aborted)
+    private async Task WriteEventStreamAsync(HttpContext context, RagQueryResponse answer, TimeSpan? streamFor, CancellationToken aborted)
     {
         var response = context.Response;
 
@@ -177,7 +191,11 @@ internal sealed class QueryHandler
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
 
-        var tokens = AnswerGenerator.SplitIntoTokens(answer.Answer, _streamTokens);
+        // Held open on request: as many events as fit the asked duration at the usual pace.
+        var count = streamFor is { } length && _streamTokenDelay > TimeSpan.Zero
+            ? Math.Max(1, (int)(length / _streamTokenDelay) + 1)
+            : _streamTokens;
+        var tokens = AnswerGenerator.SplitIntoTokens(answer.Answer, count);
         for (var i = 0; i < tokens.Length; i++)
         {
             if (i > 0)
