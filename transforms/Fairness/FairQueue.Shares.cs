@@ -79,8 +79,9 @@ internal sealed partial class FairQueue
     }
 
     /// <summary>
-    /// Reports each tenant that wants more (has a backlog) while holding more than <c>AutoThrottleShare</c> of the recent
-    /// slot-time and another tenant is waiting or waited lately.
+    /// Reports each tenant that wants more (has a backlog, so the cluster is under pressure) while holding more than
+    /// <c>AutoThrottleShare</c> of the recent slot-time and another tenant is active on the cluster: it is crowding the
+    /// others out, whatever its request rate. A tenant alone on the cluster never offends.
     /// </summary>
     private void DetectOffenders(long now)
     {
@@ -103,18 +104,18 @@ internal sealed partial class FairQueue
         foreach (var lane in _backlogged)
         {
             var share = lane.SlotTime.HeldSeconds(now) / total;
-            if (share > _shareThreshold && OthersWaiting(lane, now))
+            if (share > _shareThreshold && OthersActive(lane, now))
             {
                 _observer.Offending(lane.TenantId, lane.Tier, share, lane.SlotTime.OfferedRate(now));
             }
         }
     }
 
-    private bool OthersWaiting(TenantLane offender, long now)
+    private bool OthersActive(TenantLane offender, long now)
     {
         foreach (var lane in _lanes.Values)
         {
-            if (!ReferenceEquals(lane, offender) && (lane.Queue.Count > 0 || (lane.LastQueued != 0 && now - lane.LastQueued < _idleAfterTicks)))
+            if (!ReferenceEquals(lane, offender) && IsActive(lane, now))
             {
                 return true;
             }

@@ -28,9 +28,9 @@ namespace Gateway.Transforms.Fairness;
 /// the service time and the margin are left is shed then, rather than left to run into the 504.
 /// </para>
 /// <para>
-/// <b>Offences.</b> A tenant that held more than <c>AutoThrottleShare</c> of the cluster's recent slot-time, still
-/// wants more and keeps others waiting is reported to the auto-throttle (<see cref="SlotTimeMeter"/>), whatever its
-/// request rate.
+/// <b>Offences.</b> A tenant that held more than <c>AutoThrottleShare</c> of the cluster's recent slot-time and still
+/// wants more while other tenants are active is reported to the auto-throttle (<see cref="SlotTimeMeter"/>), whatever
+/// its request rate.
 /// </para>
 /// <para>All state is guarded by one lock per cluster, held for a few field updates and a pass over the lanes.</para>
 /// </remarks>
@@ -240,7 +240,6 @@ internal sealed partial class FairQueue
         }
 
         _queued++;
-        lane.LastQueued = now;
         _observer?.QueueDepthChanged(lane.Label, 1);
         DetectOffenders(now);
         ScheduleWake(now);

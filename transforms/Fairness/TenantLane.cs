@@ -49,7 +49,4 @@ internal sealed class TenantLane
 
     /// <summary>Timestamp of the tenant's latest arrival or release: it counts as active until <c>IdleAfterMs</c> after it.</summary>
     public long LastActive { get; set; }
-
-    /// <summary>Timestamp at which one of the tenant's requests last had to queue.</summary>
-    public long LastQueued { get; set; }
 }

@@ -10,9 +10,9 @@ public sealed class CacheQuotaPolicyTests
     private const long Mb = 1024 * 1024;
 
     [Fact]
-    public void EmbeddedQuota_DefaultTiers_ShareOfTheBoundInProportionToTierQuotas()
+    public void EmbeddedQuota_DefaultTiers_ShareOfTheBoundByTierWeight()
     {
-        // Arrange: one tenant per tier (40, 20 and 10 GB of quota: 70 GB in all), bound 256 MB.
+        // Arrange: one tenant per tier (weights 4, 2 and 1; quotas of 40, 20 and 10 GB far above), bound 256 MB.
         var settings = new TestGatewaySettings(o => o.Cache.EmbeddedMaxBytes = 256 * Mb);
 
         // Act
@@ -47,6 +47,27 @@ public sealed class CacheQuotaPolicyTests
     }
 
     [Fact]
+    public void EmbeddedQuota_SmallQuotaTier_KeepsItsQuotaAndOthersShareTheRest()
+    {
+        // Arrange: silver's quota (1 MB) is below its weighted part of a 71 MB bound.
+        var settings = new TestGatewaySettings(o =>
+        {
+            o.Cache.EmbeddedMaxBytes = 71 * Mb;
+            o.Tiers["silver"].CacheQuota = "1MB";
+        });
+
+        // Act
+        var silver = CacheQuotaPolicy.EmbeddedQuota(settings.TierOf(TestGatewaySettings.Silver), settings.Current);
+        var platinum = CacheQuotaPolicy.EmbeddedQuota(settings.TierOf(TestGatewaySettings.Platinum), settings.Current);
+        var gold = CacheQuotaPolicy.EmbeddedQuota(settings.TierOf(TestGatewaySettings.Gold), settings.Current);
+
+        // Assert: the 70 MB left go 4:2 to platinum and gold.
+        Assert.Equal(1 * Mb, silver);
+        Assert.Equal(70 * Mb * 4 / 6, platinum);
+        Assert.Equal(70 * Mb * 2 / 6, gold);
+    }
+
+    [Fact]
     public void EmbeddedQuota_MoreTenantsOnATier_EachGetsLess()
     {
         // Arrange: a second gold tenant joins.
@@ -59,7 +80,7 @@ public sealed class CacheQuotaPolicyTests
         // Act
         var gold = CacheQuotaPolicy.EmbeddedQuota(settings.TierOf(TestGatewaySettings.Gold), settings.Current);
 
-        // Assert: 20 of 90 GB of quota now.
+        // Assert: weight 2 of 9 now.
         Assert.Equal((long)Math.Floor(256 * Mb * 2 / 9.0), gold);
     }
 

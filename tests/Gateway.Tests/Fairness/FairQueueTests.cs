@@ -354,7 +354,7 @@ public sealed class FairQueueTests
     }
 
     [Fact]
-    public void TryEnter_SlowTenantHoldsMostSlotTimeWhileOtherWaits_ReportsOffense()
+    public void TryEnter_SlowTenantHoldsMostSlotTimeWhenAnotherArrives_ReportsOffense()
     {
         // Arrange: capacity 2; silver alone takes both slots for a second and queues more.
         var queue = CreateQueue();
@@ -368,7 +368,7 @@ public sealed class FairQueueTests
         // Act: gold arrives and has to wait.
         Enter(queue, TestGatewaySettings.Gold, options);
 
-        // Assert: no offence while silver was alone; one as soon as gold waits, with silver's whole share of the slot-time.
+        // Assert: no offence while silver was alone; one as soon as gold is active, with silver's whole share of the slot-time.
         Assert.Equal(0, beforeOthersWait);
         var offense = Assert.Single(_observer.Offenses);
         Assert.Equal(TestGatewaySettings.Silver, offense.TenantId);
@@ -390,7 +390,7 @@ public sealed class FairQueueTests
         var holder = Enter(queue, TestGatewaySettings.Silver, options);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        // Act: both want more; each waits for the other.
+        // Act: both want more.
         Enter(queue, TestGatewaySettings.Gold, options);
         Enter(queue, TestGatewaySettings.Silver, options);
 
@@ -401,7 +401,7 @@ public sealed class FairQueueTests
     }
 
     [Fact]
-    public void TryEnter_BacklogButNobodyElseWaiting_NoOffense()
+    public void TryEnter_BacklogButNobodyElseActive_NoOffense()
     {
         // Arrange: gold alone holds both slots for a second and queues more.
         var queue = CreateQueue();
