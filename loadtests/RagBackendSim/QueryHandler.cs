@@ -19,6 +19,11 @@ internal sealed class QueryHandler
     /// <summary>How long a streamed answer lasts (events every <c>StreamTokenDelayMs</c>), to hold a stream open on purpose.</summary>
     public const string StreamHeader = "X-Sim-Stream-Ms";
 
+    /// <summary>Pads the answer text to at least this many characters, for large answers on purpose.</summary>
+    public const string AnswerBytesHeader = "X-Sim-Answer-Bytes";
+
+    private const int MaxAnswerBytes = 1024 * 1024;
+
     private const string AnonymousTenant = "anonymous";
     private const string ServedBy = "rag-sim";
     private const string EventStream = "text/event-stream";
@@ -81,7 +86,7 @@ internal sealed class QueryHandler
             return;
         }
 
-        if (Validate(request, context.Request.Headers, out var delayOverride, out var streamFor) is { } problem)
+        if (Validate(request, context.Request.Headers, out var delayOverride, out var streamFor, out var answerBytes) is { } problem)
         {
             await RejectAsync(context, tenantId, tier, problem);
             return;
@@ -107,7 +112,7 @@ internal sealed class QueryHandler
             try
             {
                 await Task.Delay(delayOverride ?? _sampler.Next(), _time, aborted);
-                var answer = BuildAnswer(tenantId, tier, request.Query!, request.TopK ?? AnswerGenerator.DefaultTopK);
+                var answer = BuildAnswer(tenantId, tier, request.Query!, request.TopK ?? AnswerGenerator.DefaultTopK, answerBytes);
                 if (stream)
                 {
                     phase = QueryPhase.Streaming;
@@ -130,10 +135,11 @@ internal sealed class QueryHandler
         }
     }
 
-    private static string? Validate(RagQueryRequest? request, IHeaderDictionary headers, out TimeSpan? delayOverride, out TimeSpan? streamFor)
+    private static string? Validate(RagQueryRequest? request, IHeaderDictionary headers, out TimeSpan? delayOverride, out TimeSpan? streamFor, out int? answerBytes)
     {
         delayOverride = null;
         streamFor = null;
+        answerBytes = null;
         if (request is null || string.IsNullOrWhiteSpace(request.Query))
         {
             return "The body must be a JSON object with a non-empty \"query\" string.";
@@ -144,37 +150,59 @@ internal sealed class QueryHandler
             return $"\"top_k\" must be between 1 and {AnswerGenerator.MaxTopK}; got {request.TopK}.";
         }
 
-        if (FirstHeaderValue(headers, DelayHeader) is { } delayText)
+        if (ReadWhole(headers, DelayHeader, MaxDelayHeaderMs, out var delayMs) is { } delayProblem)
         {
-            if (!int.TryParse(delayText, NumberStyles.None, CultureInfo.InvariantCulture, out var delayMs) || delayMs > MaxDelayHeaderMs)
-            {
-                return $"{DelayHeader} must be a whole number of milliseconds between 0 and {MaxDelayHeaderMs}; got \"{delayText}\".";
-            }
-
-            delayOverride = TimeSpan.FromMilliseconds(delayMs);
+            return delayProblem;
         }
 
-        if (FirstHeaderValue(headers, StreamHeader) is { } streamText)
+        if (ReadWhole(headers, StreamHeader, MaxDelayHeaderMs, out var streamMs) is { } streamProblem)
         {
-            if (!int.TryParse(streamText, NumberStyles.None, CultureInfo.InvariantCulture, out var streamMs) || streamMs > MaxDelayHeaderMs)
-            {
-                return $"{StreamHeader} must be a whole number of milliseconds between 0 and {MaxDelayHeaderMs}; got \"{streamText}\".";
-            }
-
-            streamFor = TimeSpan.FromMilliseconds(streamMs);
+            return streamProblem;
         }
 
+        if (ReadWhole(headers, AnswerBytesHeader, MaxAnswerBytes, out answerBytes) is { } sizeProblem)
+        {
+            return sizeProblem;
+        }
+
+        delayOverride = delayMs is { } d ? TimeSpan.FromMilliseconds(d) : null;
+        streamFor = streamMs is { } m ? TimeSpan.FromMilliseconds(m) : null;
         return null;
     }
 
-    private RagQueryResponse BuildAnswer(string tenantId, string? tier, string query, int topK)
+    /// <summary>A whole number in <c>[0, max]</c> from header <paramref name="name"/>, or the problem with it; null value when absent.</summary>
+    private static string? ReadWhole(IHeaderDictionary headers, string name, int max, out int? value)
+    {
+        value = null;
+        if (FirstHeaderValue(headers, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed > max)
+        {
+            return $"{name} must be a whole number between 0 and {max}; got \"{text}\".";
+        }
+
+        value = parsed;
+        return null;
+    }
+
+    private RagQueryResponse BuildAnswer(string tenantId, string? tier, string query, int topK, int? answerBytes)
     {
         var digest = AnswerGenerator.Digest(tenantId, query);
+        var text = AnswerGenerator.Answer(tenantId, digest);
+        if (answerBytes is { } size && size > text.Length)
+        {
+            // A long answer on request, so an attack can fill a cache quota quickly.
+            text += new string('.', size - text.Length);
+        }
+
         return new RagQueryResponse(
             tenantId,
             tier,
             query,
-            AnswerGenerator.Answer(tenantId, digest),
+            text,
             AnswerGenerator.Documents(digest, topK),
             ServedBy,
             _time.GetUtcNow());
