@@ -27,6 +27,13 @@ public sealed class LimitsOptions
     /// <summary>Share of <see cref="MaxBufferedBytes"/> one tenant may hold, so one tenant's uploads cannot take the rest's room.</summary>
     public double TenantBufferedShare { get; set; } = 0.25;
 
+    /// <summary>
+    /// Bytes Kestrel reads ahead from one connection before the gateway consumes them (read at start-up). Kestrel's own
+    /// default is 1 MB; with many connections pushing bodies nobody reads yet that is memory outside the buffered-body
+    /// budget, so the default here is 64 KB (uploads simply wait on TCP flow control).
+    /// </summary>
+    public int MaxRequestBufferBytes { get; set; } = 64 * 1024;
+
     /// <summary>Open connections Kestrel accepts (read at start-up); 0 means no limit.</summary>
     public long MaxConcurrentConnections { get; set; } = 10_000;
 

@@ -19,6 +19,11 @@ internal sealed class LimitsValidator : IOptionsSectionValidator
         errors.RequirePositive($"{key}:MaxRequestHeaderCount", limits.MaxRequestHeaderCount);
         errors.RequirePositive($"{key}:MaxRequestLineBytes", limits.MaxRequestLineBytes);
         errors.RequirePositive($"{key}:MaxBufferedBytes", limits.MaxBufferedBytes);
+        if (limits.MaxRequestBufferBytes < Math.Max(limits.MaxRequestHeadersTotalBytes, limits.MaxRequestLineBytes))
+        {
+            errors.Add($"{key}:MaxRequestBufferBytes must hold the request line and the headers: at least {Math.Max(limits.MaxRequestHeadersTotalBytes, limits.MaxRequestLineBytes)} (got {limits.MaxRequestBufferBytes}).");
+        }
+
         if (!(limits.TenantBufferedShare > 0 && limits.TenantBufferedShare <= 1))
         {
             errors.Add($"{key}:TenantBufferedShare must be a share in (0, 1] (got {limits.TenantBufferedShare}).");

@@ -102,6 +102,7 @@ public static class GatewayHostingExtensions
             // Connections and slow uploads are bounded at the socket too: the buffered-body budget covers what the
             // gateway reads into memory, these cover what clients can hold open before a stage ever runs.
             kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections > 0 ? limits.MaxConcurrentConnections : null;
+            kestrel.Limits.MaxRequestBufferSize = limits.MaxRequestBufferBytes;
             kestrel.Limits.MinRequestBodyDataRate = limits.MinRequestBodyDataRate > 0
                 ? new MinDataRate(limits.MinRequestBodyDataRate, TimeSpan.FromSeconds(limits.MinRequestBodyDataRateGraceSeconds))
                 : null;

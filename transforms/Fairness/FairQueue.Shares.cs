@@ -3,6 +3,12 @@ namespace Gateway.Transforms.Fairness;
 /// <summary>The queue's view of who is active, what each may take, how long a newcomer waits, and who offends.</summary>
 internal sealed partial class FairQueue
 {
+    /// <summary>
+    /// Recent slot-time below which no tenant offends, whatever its share: a burst of a few requests when the cluster
+    /// has just started (when a share of almost nothing is large) is not crowding anyone out.
+    /// </summary>
+    private const double MinimumOffendingSlotSeconds = 1;
+
     private bool IsActive(TenantLane lane, long now) =>
         lane.InFlight > 0 || lane.Queue.Count > 0 || now - lane.LastActive < _idleAfterTicks;
 
@@ -103,8 +109,9 @@ internal sealed partial class FairQueue
 
         foreach (var lane in _backlogged)
         {
-            var share = lane.SlotTime.HeldSeconds(now) / total;
-            if (share > _shareThreshold && OthersActive(lane, now))
+            var held = lane.SlotTime.HeldSeconds(now);
+            var share = held / total;
+            if (held >= MinimumOffendingSlotSeconds && share > _shareThreshold && OthersActive(lane, now))
             {
                 _observer.Offending(lane.TenantId, lane.Tier, share, lane.SlotTime.OfferedRate(now));
             }

@@ -18,6 +18,7 @@ internal sealed class SlotTimeMeter
     private long _decayedAt;
     private int _inFlight;
     private double _inFlightStartSum;
+    private long _firstOffered;
 
     public SlotTimeMeter(long timestampFrequency)
     {
@@ -30,6 +31,10 @@ internal sealed class SlotTimeMeter
     {
         Decay(now);
         _offered++;
+        if (_firstOffered == 0)
+        {
+            _firstOffered = now;
+        }
     }
 
     /// <summary>A request took a slot at <paramref name="now"/>.</summary>
@@ -51,8 +56,21 @@ internal sealed class SlotTimeMeter
     /// <summary>Recent slot-seconds: the decayed total of finished requests plus the time held so far by those in flight.</summary>
     public double HeldSeconds(long now) => (_held * DecayFactor(now)) + Math.Max(0, (_inFlight * (now / _frequency)) - _inFlightStartSum);
 
-    /// <summary>Recent rate of offered requests per second.</summary>
-    public double OfferedRate(long now) => _offered * DecayFactor(now) / Window.TotalSeconds;
+    /// <summary>
+    /// Recent rate of offered requests per second. The decayed count of a steady rate <c>r</c> is <c>r·τ·(1 − e^(−age/τ))</c>
+    /// after <c>age</c> seconds, so dividing by that term gives <c>r</c> from the first second on, not a fraction of it.
+    /// </summary>
+    public double OfferedRate(long now)
+    {
+        if (_firstOffered == 0)
+        {
+            return 0;
+        }
+
+        var window = Window.TotalSeconds;
+        var age = Math.Max(1, (now - _firstOffered) / _frequency);
+        return _offered * DecayFactor(now) / (window * (1 - Math.Exp(-age / window)));
+    }
 
     private void Decay(long now)
     {

@@ -9,7 +9,7 @@ namespace Gateway.IntegrationTests.Hosting;
 public sealed class KestrelLimitsTests
 {
     [Fact]
-    public async Task Start_DefaultLimits_DeliberateConnectionCapAndBodyRate()
+    public async Task Start_DefaultLimits_DeliberateConnectionCapBufferAndBodyRate()
     {
         // Arrange / Act
         await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder());
@@ -17,6 +17,7 @@ public sealed class KestrelLimitsTests
 
         // Assert
         Assert.Equal(10_000, limits.MaxConcurrentConnections);
+        Assert.Equal(64 * 1024, limits.MaxRequestBufferSize);
         Assert.Equal(1024, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(5), limits.MinRequestBodyDataRate.GracePeriod);
     }

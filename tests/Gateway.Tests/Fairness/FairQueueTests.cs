@@ -401,6 +401,26 @@ public sealed class FairQueueTests
     }
 
     [Fact]
+    public void TryEnter_BriefBurstWhenClusterIsFresh_NoOffense()
+    {
+        // Arrange: capacity 2; gold is active; of silver's burst of four, one has held its share (one slot) for 200 ms
+        // and the rest wait: all the slot-time there is, but only 0.2 slot-seconds of it.
+        var queue = CreateQueue();
+        var options = Options(capacity: 2);
+        queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Slot, TimeSpan.Zero);
+        Enter(queue, TestGatewaySettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+
+        // Act
+        Enter(queue, TestGatewaySettings.Silver, options);
+        Enter(queue, TestGatewaySettings.Silver, options);
+
+        // Assert
+        Assert.Empty(_observer.Offenses);
+    }
+
+    [Fact]
     public void TryEnter_BacklogButNobodyElseActive_NoOffense()
     {
         // Arrange: gold alone holds both slots for a second and queues more.

@@ -61,4 +61,22 @@ public sealed class SlotTimeMeterTests
         // Assert
         Assert.InRange(rate, 19, 21);
     }
+
+    [Fact]
+    public void OfferedRate_FirstSecondsOfSteadyArrivals_AlreadyTheRate()
+    {
+        // Arrange: 20 requests a second for two seconds only.
+        var meter = new SlotTimeMeter(_time.TimestampFrequency);
+        for (var i = 0; i < 40; i++)
+        {
+            meter.Offered(_time.GetTimestamp());
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        // Act
+        var rate = meter.OfferedRate(_time.GetTimestamp());
+
+        // Assert: not 40 requests spread over the ten-second window (4 req/s).
+        Assert.InRange(rate, 18, 22);
+    }
 }

@@ -12,6 +12,9 @@ public static class ProblemWriter
     /// <summary>The problem media type.</summary>
     public const string ContentType = "application/problem+json";
 
+    /// <summary>Largest declared body a refusal leaves on a kept-alive connection (Kestrel drains it); larger or chunked: closed.</summary>
+    public const long SmallBodyBytes = 16 * 1024;
+
     /// <summary>Stable type URI of <paramref name="kind"/>.</summary>
     public static string TypeOf(ProblemKind kind) => TypeBase + Slug(kind);
 
@@ -60,6 +63,12 @@ public static class ProblemWriter
             response.Headers[name] = value;
         }
 
+        if (HasLargeUnreadBody(context))
+        {
+            // Kestrel would otherwise keep reading (draining) a body nobody wants, for as long as the client sends it.
+            response.Headers.Connection = "close";
+        }
+
         response.StatusCode = StatusOf(kind);
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-store";
@@ -68,6 +77,17 @@ public static class ProblemWriter
 
         // The request-abort token may be the tier deadline that has just fired; the problem must still go out.
         return response.Body.WriteAsync(body, CancellationToken.None).AsTask();
+    }
+
+    /// <summary>
+    /// The refused request came with a body of unknown size (chunked) or over <see cref="SmallBodyBytes"/> that no stage
+    /// read. A small declared body is cheaper to drain than a new connection.
+    /// </summary>
+    private static bool HasLargeUnreadBody(HttpContext context)
+    {
+        var request = context.Request;
+        var large = request.ContentLength is { } length ? length > SmallBodyBytes : request.Headers.TransferEncoding.Count > 0;
+        return large && context.Features.Get<Context.GatewayRequest>()?.BufferedBody is null;
     }
 
     private static List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> PreservedHeaders(HttpResponse response)

@@ -62,6 +62,7 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:Limits:MinRequestBodyDataRate must"] = o => o.Limits.MinRequestBodyDataRate = -1,
         ["Gateway:Limits:MinRequestBodyDataRateGraceSeconds"] = o => o.Limits.MinRequestBodyDataRateGraceSeconds = 0,
         ["Gateway:Limits:StreamIdleSeconds"] = o => o.Limits.StreamIdleSeconds = 0,
+        ["Gateway:Limits:MaxRequestBufferBytes"] = o => o.Limits.MaxRequestBufferBytes = 1024,
     };
 
     /// <summary>Numeric keys for which 0 is a meaningful value (every other numeric key must refuse it).</summary>

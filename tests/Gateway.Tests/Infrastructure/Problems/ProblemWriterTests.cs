@@ -135,6 +135,28 @@ public sealed class ProblemWriterTests
         Assert.Equal(0, context.Response.Body.Length);
     }
 
+    [Theory]
+    [InlineData(null, true, "close")]
+    [InlineData(64L * 1024, false, "close")]
+    [InlineData(200L, false, "")]
+    [InlineData(null, false, "")]
+    public async Task WriteAsync_RefusedBodyNobodyRead_ClosesOnlyWhenLargeOrChunked(long? contentLength, bool chunked, string connection)
+    {
+        // Arrange
+        var context = NewContext();
+        context.Request.ContentLength = contentLength;
+        if (chunked)
+        {
+            context.Request.Headers.TransferEncoding = "chunked";
+        }
+
+        // Act
+        await ProblemWriter.WriteAsync(context, ProblemKind.RateLimited, "slow down");
+
+        // Assert
+        Assert.Equal(connection, context.Response.Headers.Connection.ToString());
+    }
+
     private static DefaultHttpContext NewContext()
     {
         var context = new DefaultHttpContext();
