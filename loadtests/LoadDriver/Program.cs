@@ -21,6 +21,8 @@ Console.Error.WriteLine($"""
       invalidation   SPEC §8 invalidation affects only the invalidated tenant
       all            isolation, sla, cache and invalidation in one report
       smoke          short functional isolation run for CI (< 30 s; no timing assertions)
+      attacks        adversarial isolation suite: attack shapes (a)-(g), protections on and control (~8 min)
+      attacks-smoke  the attack suite's CI run: protections only, short windows, no timing assertions (~1.5 min)
 
     options (scenario commands):
     {DriverOptions.Usage}

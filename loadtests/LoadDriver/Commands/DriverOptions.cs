@@ -39,6 +39,9 @@ internal sealed class DriverOptions
 
     public bool Quiet { get; set; }
 
+    /// <summary>The attack suite's shapes to run (a–g); empty: all.</summary>
+    public IReadOnlyList<string> Shapes { get; set; } = [];
+
     public const string Usage = """
           --scenario-file PATH   scenario definition (default loadtests/scenarios.json)
           --duration-scale X     multiply every duration and window (default 1; k6 DURATION_SCALE)
@@ -52,6 +55,7 @@ internal sealed class DriverOptions
           --max-in-flight N      generator in-flight cap; beyond it requests count as overflow errors (default 4000)
           --http-timeout SECONDS client timeout per request (default 10)
           --quiet                no per-second progress lines
+          --shapes a,b,...       attacks: run only these shapes (default a–g)
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null and prints the problem when they are invalid.</summary>
@@ -100,6 +104,7 @@ internal sealed class DriverOptions
                     case "--max-in-flight": o.MaxInFlight = (int)Positive(name, Value()); break;
                     case "--http-timeout": o.HttpTimeout = TimeSpan.FromSeconds(Positive(name, Value())); break;
                     case "--quiet": o.Quiet = true; break;
+                    case "--shapes": o.Shapes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(k => k.ToLowerInvariant())]; break;
                     default: throw new FormatException($"unknown option {name}");
                 }
             }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LoadDriver.Reporting;
 using LoadDriver.Scenarios;
+using LoadDriver.Scenarios.Attacks;
 
 namespace LoadDriver.Commands;
 
@@ -10,7 +11,10 @@ namespace LoadDriver.Commands;
 /// </summary>
 internal static class ScenarioCommand
 {
-    public static readonly string[] Names = ["isolation", "sla", "cache", "invalidation", "smoke", "all"];
+    public static readonly string[] Names = ["isolation", "sla", "cache", "invalidation", "smoke", "all", AttackSuite.Name, AttackSmoke];
+
+    /// <summary>The attack suite's CI run: protections only, short windows, functional assertions.</summary>
+    public const string AttackSmoke = "attacks-smoke";
 
     public static async Task<int> RunAsync(string command, string[] args)
     {
@@ -51,7 +55,7 @@ internal static class ScenarioCommand
         try
         {
             Console.WriteLine($"load driver: {command}; report folder {Path.GetFullPath(options.OutDir)}");
-            Console.WriteLine($"  target: {TargetText(ctx)}");
+            Console.WriteLine($"  target: {TargetText(ctx, command)}");
             reports = await RunScenariosAsync(ctx, command, cts.Token);
         }
         catch (Exception ex) when (ex is InvalidDataException or Gateway.Config.Reload.GatewayConfigurationException)
@@ -68,7 +72,7 @@ internal static class ScenarioCommand
         clock.Stop();
         var info = new RunInfo(
             "dotnet run -c Release --project loadtests/LoadDriver -- " + string.Join(' ', new[] { command }.Concat(args)),
-            started, clock.Elapsed, options.ScenarioFile, run.RateScale, run.DurationScale, TargetText(ctx),
+            started, clock.Elapsed, options.ScenarioFile, run.RateScale, run.DurationScale, TargetText(ctx, command),
             options.Redis is null ? "embedded in-process store" : $"Redis ({options.Redis})",
             ctx.External ? "the deployment's" : BackendText(ctx, command));
         var paths = WriteReports(options.OutDir, info, reports);
@@ -85,6 +89,12 @@ internal static class ScenarioCommand
         var order = command == "all" ? new[] { "isolation", "sla", "cache", "invalidation" } : [command];
         foreach (var name in order)
         {
+            if (name is AttackSuite.Name or AttackSmoke)
+            {
+                reports.AddRange(await AttackSuite.RunAsync(ctx, smoke: name == AttackSmoke, cancellationToken));
+                continue;
+            }
+
             reports.Add(name switch
             {
                 IsolationScenario.Name => await IsolationScenario.RunAsync(ctx, cancellationToken),
@@ -135,9 +145,11 @@ internal static class ScenarioCommand
         }
     }
 
-    private static string TargetText(DriverContext ctx) => ctx.External
+    private static string TargetText(DriverContext ctx, string command) => ctx.External
         ? $"external gateway {ctx.Options.GatewayUrl} (nothing started here; no control run)"
-        : "in-process gateway + simulated backend on 127.0.0.1 free ports";
+        : command is AttackSuite.Name or AttackSmoke
+            ? "gateway and simulated backend each in their own process (dotnet Gateway.dll / RagBackendSim.dll) on 127.0.0.1 free ports; this process is the load generator alone"
+            : "in-process gateway + simulated backend on 127.0.0.1 free ports";
 
     private static string BackendText(DriverContext ctx, string command)
     {
@@ -145,7 +157,8 @@ internal static class ScenarioCommand
         var fair = o.FairMaxInFlight > 0 ? o.FairMaxInFlight : o.BackendCapacity;
         var main = FormattableString.Invariant(
             $"simulated, capacity {o.BackendCapacity} concurrent queries (rest FIFO), log-normal service time median {o.BackendMedianMs:0.#} ms / p99 {o.BackendP99Ms:0.#} ms (≈ {o.BackendCapacity / MeanServiceSeconds(o.BackendMedianMs, o.BackendP99Ms):0} req/s at saturation); gateway Fairness:MaxInFlight {fair}");
-        return command == SmokeScenario.Name ? "simulated, capacity 64, median 5 ms / p99 20 ms (room to spare; the smoke asserts functions, not timings)" : main;
+        return command == SmokeScenario.Name ? "simulated, capacity 64, median 5 ms / p99 20 ms (room to spare; the smoke asserts functions, not timings)"
+            : command is AttackSuite.Name or AttackSmoke ? main + "; backend and gateway each in their own process" : main;
     }
 
     /// <summary>Mean of the simulator's log-normal service time, in seconds.</summary>
@@ -165,6 +178,8 @@ internal static class ScenarioCommand
             "cache" => run.Seconds(s.Cache!.DurationSeconds),
             "invalidation" => run.Seconds(s.Invalidation!.DurationSeconds),
             "smoke" => run.Seconds(s.Isolation!.DurationSeconds),
+            AttackSuite.Name => 2 * 7 * (AttackSuite.Resolve(run, smoke: false).Duration + 15),
+            AttackSmoke => 7 * (AttackSuite.Resolve(run, smoke: true).Duration + 15),
             _ => (2 * run.Seconds(s.Isolation!.DurationSeconds)) + run.Seconds(s.Sla!.DurationSeconds) + run.Seconds(s.Cache!.DurationSeconds) + run.Seconds(s.Invalidation!.DurationSeconds),
         };
     }

@@ -21,6 +21,12 @@ internal sealed record LoadStream(
     string Token,
     Func<long, string> Query)
 {
+    /// <summary>Adds headers to each query (a slow-query or streaming hint for the simulator, a direct tenant header).</summary>
+    public Action<HttpRequestMessage>? Configure { get; init; }
+
+    /// <summary>Sends request <c>i</c> some other way than <c>POST /query</c> with <see cref="Token"/> (an admin call, a bad token).</summary>
+    public Func<RagClient, long, string, CancellationToken, Task<QueryOutcome>>? Send { get; init; }
+
     public long Count => (long)Math.Round(Rate * DurationSeconds, MidpointRounding.AwayFromZero);
 
     public double DueSeconds(long index) => StartSeconds + (index / Rate);

@@ -132,7 +132,7 @@ internal sealed class OpenLoopGenerator
             }
 
             _recorder.OnSent(Micros(Stopwatch.GetTimestamp() - due));
-            var task = SendAsync(stream, stats, second, query, due, cancellationToken);
+            var task = SendAsync(stream, stats, second, index, query, due, cancellationToken);
             if (!task.IsCompleted)
             {
                 lock (pending)
@@ -143,11 +143,13 @@ internal sealed class OpenLoopGenerator
         }
     }
 
-    private async Task SendAsync(LoadStream stream, TenantPhaseStats stats, int second, string query, long intended, CancellationToken cancellationToken)
+    private async Task SendAsync(LoadStream stream, TenantPhaseStats stats, int second, long index, string query, long intended, CancellationToken cancellationToken)
     {
         try
         {
-            var outcome = await _client.QueryAsync(stream.Token, query, cancellationToken);
+            var outcome = stream.Send is { } send
+                ? await send(_client, index, query, cancellationToken)
+                : await _client.QueryAsync(stream.Token, query, cancellationToken, stream.Configure);
             _recorder.Record(stats, stream.Group, second, outcome, Micros(Stopwatch.GetTimestamp() - intended));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

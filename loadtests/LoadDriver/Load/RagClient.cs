@@ -36,10 +36,12 @@ internal sealed class RagClient : IDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Sends one query; never throws except for <paramref name="cancellationToken"/>.</summary>
-    public async Task<QueryOutcome> QueryAsync(string token, string query, CancellationToken cancellationToken)
+    /// <param name="configure">Adds headers (a hint for the simulator, a streaming <c>Accept</c>).</param>
+    public async Task<QueryOutcome> QueryAsync(string token, string query, CancellationToken cancellationToken, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "query") { Content = QueryBody(query) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        configure?.Invoke(request);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);

@@ -55,23 +55,27 @@ internal static class HtmlReport
             h.Append("</ul>");
             if (r.ChartGroup is not null && r.SpikeWindow is { } window && r.Arms.Count > 0)
             {
-                h.Append("<h3>Victims' p95 per second (pooled), spike window shaded</h3><div class=\"charts\">");
+                h.Append(CultureInfo.InvariantCulture, $"<h3>Victims' p95 per second (pooled), {E(r.WindowLabel)} window shaded</h3><div class=\"charts\">");
                 foreach (var arm in r.Arms)
                 {
-                    h.Append("<div class=\"chart\">").Append(Chart(arm, r.ChartGroup, window)).Append("</div>");
+                    h.Append("<div class=\"chart\">").Append(Chart(arm, r.ChartGroup, window, r.WindowLabel)).Append("</div>");
                 }
 
                 h.Append("</div><p class=\"na\">Each panel has its own y scale. Dashed: the victims' pooled p95 in the baseline window and +10%. Red bars: victims' errors (429/503/504/transport) per second. Grey: p50.</p>");
             }
 
-            h.Append("<table><tr><th></th><th>criterion</th><th>detail</th></tr>");
-            foreach (var c in r.Criteria)
+            if (r.Criteria.Count > 0)
             {
-                var (css, mark) = c.Passed ? ("pass", "ok") : c.Enforced ? ("fail", "FAIL") : ("na", "over (not enforced)");
-                h.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l {css}\">{mark}</td><td class=\"l\">{E(c.Spec)}: {E(c.Name)}</td><td class=\"l\">{E(c.Detail)}</td></tr>");
+                h.Append("<table><tr><th></th><th>criterion</th><th>detail</th></tr>");
+                foreach (var c in r.Criteria)
+                {
+                    var (css, mark) = c.Passed ? ("pass", "ok") : c.Enforced ? ("fail", "FAIL") : ("na", "over (not enforced)");
+                    h.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"l {css}\">{mark}</td><td class=\"l\">{E(c.Spec)}: {E(c.Name)}</td><td class=\"l\">{E(c.Detail)}</td></tr>");
+                }
+
+                h.Append("</table>");
             }
 
-            h.Append("</table>");
             foreach (var t in r.Tables)
             {
                 h.Append(CultureInfo.InvariantCulture, $"<h3>{E(t.Title)}</h3>");
@@ -124,7 +128,7 @@ internal static class HtmlReport
     }
 
     /// <summary>One arm's panel: p95 and p50 per second, baseline and +10% lines, errors as bars, spike shaded.</summary>
-    internal static string Chart(ArmResult arm, string group, (double Start, double End) spike)
+    internal static string Chart(ArmResult arm, string group, (double Start, double End) spike, string label = "spike")
     {
         ArgumentNullException.ThrowIfNull(arm);
         const int W = 620, H = 320, L = 56, R = 12, T = 28, B = 40;
@@ -145,7 +149,7 @@ internal static class HtmlReport
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-size=\"11\" font-family=\"system-ui,sans-serif\">");
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{L}\" y=\"16\" font-size=\"13\" font-weight=\"600\">{E(arm.Description.Split(':')[0])}</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(X(spike.Start))}\" y=\"{T}\" width=\"{F(X(spike.End) - X(spike.Start))}\" height=\"{H - T - B}\" fill=\"#fff1c2\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((X(spike.Start) + X(spike.End)) / 2)}\" y=\"{T + 12}\" text-anchor=\"middle\" fill=\"#9a6700\">spike</text>");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F((X(spike.Start) + X(spike.End)) / 2)}\" y=\"{T + 12}\" text-anchor=\"middle\" fill=\"#9a6700\">{E(label)}</text>");
         for (var i = 0; i <= 5; i++)
         {
             var v = yMax * i / 5;
@@ -185,8 +189,11 @@ internal static class HtmlReport
     // The group's pooled p95 over the baseline window, from the per-second histograms (what the panel plots).
     private static double SeriesBaseline(ArmResult arm, string group)
     {
-        var start = arm.Phases.FirstOrDefault(p => p.Name == "baseline").Start;
-        var end = arm.Phases.FirstOrDefault(p => p.Name == "spike").Start;
+        // The baseline window runs up to the next phase (the spike or the attack).
+        var phases = arm.Phases.ToList();
+        var index = phases.FindIndex(p => p.Name == "baseline");
+        var start = index < 0 ? 0 : phases[index].Start;
+        var end = index < 0 || index + 1 >= phases.Count ? 0 : phases[index + 1].Start;
         if (end <= start)
         {
             return double.NaN;

@@ -39,7 +39,11 @@ internal static class MarkdownReport
                 md.AppendLine(CultureInfo.InvariantCulture, $"- arm **{arm.Name}**: {arm.Description}; {arm.Planned} requests planned, {arm.WallClock.TotalSeconds:0} s{config}");
             }
 
-            md.AppendLine().AppendLine("| | criterion | detail |").AppendLine("|---|---|---|");
+            if (r.Criteria.Count > 0)
+            {
+                md.AppendLine().AppendLine("| | criterion | detail |").AppendLine("|---|---|---|");
+            }
+
             foreach (var c in r.Criteria)
             {
                 var mark = c.Passed ? "ok" : c.Enforced ? "**FAIL**" : "over (not enforced)";
@@ -92,7 +96,7 @@ internal static class MarkdownReport
         for (var s = 0; s < seconds; s++)
         {
             var inSpike = r.SpikeWindow is { } w && s >= w.Start && s < w.End;
-            md.Append(CultureInfo.InvariantCulture, $"| {s}{(inSpike ? " (spike)" : "")} |");
+            md.Append(CultureInfo.InvariantCulture, $"| {s}{(inSpike ? $" ({r.WindowLabel})" : "")} |");
             foreach (var a in r.Arms)
             {
                 var series = a.Recorder.Series(r.ChartGroup!);

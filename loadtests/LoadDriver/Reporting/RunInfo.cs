@@ -22,6 +22,7 @@ internal static class SpecSummary
         ("§8 hit rate", "Cache hit rate above 75% per tenant on a repeated-query workload"),
         ("§8 isolation", "While one tenant spikes far above its limit, the others keep their p95 within 10% of baseline"),
         ("§8 invalidation", "Tenant-scoped invalidation affects only that tenant"),
+        (Scenarios.Attacks.AttackVerdict.Spec, "Every attack shape (flood, slow queries, streams, stalled uploads, bad tokens, invalidation storm, quota filling) leaves the others' p95 within 10% of baseline, unrefused; the control shows the damage"),
     ];
 
     /// <summary>PASS / FAIL / not run, and the evidence (headline criteria, else failures, else a count).</summary>

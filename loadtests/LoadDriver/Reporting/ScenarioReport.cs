@@ -48,6 +48,15 @@ internal sealed class ArmResult
     public string? BackendStats { get; init; }
 
     public string? GatewayConfigPath { get; init; }
+
+    /// <summary>Attack suite: memory and CPU of the gateway, the backend and the generator during the arm.</summary>
+    public Hosting.ResourceUsage? Resources { get; set; }
+
+    /// <summary>Attack suite: the attacker's streams or uploads still held open when the attack ended.</summary>
+    public int HeldAtEnd { get; set; }
+
+    /// <summary>Attack suite: what the gateway's guards counted for the attacker (from <c>/metrics</c>); null without a gateway.</summary>
+    public IReadOnlyDictionary<string, double>? GatewayCounters { get; set; }
 }
 
 /// <summary>Everything one scenario contributes to the report.</summary>
@@ -79,6 +88,9 @@ internal sealed class ScenarioReport
 
     /// <summary>Isolation only: the series group the chart plots (pooled victims).</summary>
     public string? ChartGroup { get; set; }
+
+    /// <summary>What the shaded window is called on the chart (<c>spike</c>, <c>attack</c>).</summary>
+    public string WindowLabel { get; set; } = "spike";
 
     public bool Passed => Criteria.Where(c => c.Enforced).All(c => c.Passed);
 }

@@ -53,11 +53,11 @@ internal sealed class DriverContext
     {
         if (Options.GatewayUrl is { } url)
         {
-            return new Target(url, null);
+            return new Target(url, null, null, null);
         }
 
         var started = await TestBed.StartAsync(Run, bed, Options.OutDir, name, cancellationToken);
-        return new Target(started.GatewayUrl, started);
+        return new Target(started.GatewayUrl, started.BackendUrl, started.ConfigPath, started);
     }
 
     /// <summary>
@@ -90,12 +90,13 @@ internal sealed class DriverContext
         int seconds,
         string? liveGroup,
         IReadOnlyList<TimedAction>? actions,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Recorder? recorder = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(streams);
         await WarmUpAsync(client, cancellationToken);
-        var recorder = new Recorder(seconds, liveGroup);
+        recorder ??= new Recorder(seconds, liveGroup);
         var generator = new OpenLoopGenerator(client, recorder, s => PhaseAt(phases, s), Options.MaxInFlight,
             Options.Quiet ? null : line => Console.WriteLine($"  [{armName}] {line}"));
         var clock = Stopwatch.StartNew();
@@ -104,8 +105,8 @@ internal sealed class DriverContext
         return new ArmResult(armName, description, recorder, phases, Run.Tenants, clock.Elapsed)
         {
             Planned = streams.Sum(s => s.Count),
-            BackendStats = target.Bed is null ? null : await BackendStatsAsync(target.Bed.BackendUrl, cancellationToken),
-            GatewayConfigPath = target.Bed?.ConfigPath,
+            BackendStats = target.BackendUrl is null ? null : await BackendStatsAsync(target.BackendUrl, cancellationToken),
+            GatewayConfigPath = target.ConfigPath,
         };
     }
 
@@ -162,12 +163,19 @@ internal sealed class DriverContext
     }
 }
 
-/// <summary>The gateway a scenario drives, and the servers the driver started for it (null when external).</summary>
-internal sealed class Target(Uri gatewayUrl, TestBed? bed) : IAsyncDisposable
+/// <summary>
+/// The gateway a scenario drives (or, for a control without it, the backend itself), and the servers the driver
+/// started for it: null when external.
+/// </summary>
+internal sealed class Target(Uri gatewayUrl, Uri? backendUrl, string? configPath, IAsyncDisposable? servers) : IAsyncDisposable
 {
     public Uri GatewayUrl { get; } = gatewayUrl;
 
-    public TestBed? Bed { get; } = bed;
+    /// <summary>The simulated backend the driver started, for its <c>/stats</c>.</summary>
+    public Uri? BackendUrl { get; } = backendUrl;
 
-    public ValueTask DisposeAsync() => Bed?.DisposeAsync() ?? ValueTask.CompletedTask;
+    /// <summary>The gateway configuration file the driver wrote, if it started a gateway.</summary>
+    public string? ConfigPath { get; } = configPath;
+
+    public ValueTask DisposeAsync() => servers?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
