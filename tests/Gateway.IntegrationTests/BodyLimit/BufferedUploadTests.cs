@@ -59,8 +59,8 @@ public sealed class BufferedUploadTests
     [Fact]
     public async Task Proxy_TenantPastItsBufferShare_503BufferFullWhileOtherTenantsUploadAndBudgetReturns()
     {
-        // Arrange: 256 KB for the node, a quarter (64 KB) per tenant. Silver's first upload sends 40 KB and stalls: its
-        // buffer has grown to 64 KB, the whole share.
+        // Arrange: 256 KB for the node, a quarter (64 KB) per tenant. Silver's first upload sends 60 KB and stalls: it
+        // holds four 16 KB segments, the whole share.
         await using var upstream = await KestrelUpstream.StartAsync(async context =>
         {
             await context.Request.Body.CopyToAsync(Stream.Null);
@@ -74,7 +74,7 @@ public sealed class BufferedUploadTests
         var budget = gateway.Services.GetRequiredService<RequestBufferBudget>();
         using var stalledClient = gateway.CreateClient();
         var resume = new TaskCompletionSource();
-        using var stalledRequest = Upload(Tenant, new StalledContent(new byte[40 * 1024], resume.Task, new byte[10]));
+        using var stalledRequest = Upload(Tenant, new StalledContent(new byte[60 * 1024], resume.Task, new byte[10]));
         var stalled = stalledClient.SendAsync(stalledRequest);
         Assert.True(await Poll.UntilAsync(() => budget.BytesOf(Tenant) == 64 * 1024, Patience));
 

@@ -19,8 +19,7 @@ namespace Gateway.Transforms.Infrastructure.Http;
 /// </remarks>
 internal sealed class RequestBodyBuffer
 {
-    private const int InitialSize = 4 * 1024;
-    private const int ReadSize = 16 * 1024;
+    private const int SegmentSize = 16 * 1024;
 
     private readonly RequestBufferBudget _budget;
     private readonly RequestBufferMetrics _metrics;
@@ -42,47 +41,71 @@ internal sealed class RequestBodyBuffer
     }
 
     /// <summary>Reserves <paramref name="bytes"/> for the request (a declared length about to be read into one array); false when refused.</summary>
-    public bool TryReserve(HttpContext context, GatewayRequest request, long bytes) => LeaseFor(context, request).TryCover(bytes);
+    public bool TryReserve(HttpContext context, GatewayRequest request, long bytes) => LeaseFor(context, request).TryAdd(bytes);
 
     /// <summary>
-    /// Reads <paramref name="body"/> to its end, growing the buffer by doubling and covering each size in
-    /// <paramref name="lease"/> (when given) before allocating it. Stops one read past <paramref name="maxBytes"/>
-    /// (<see cref="BufferedBodyStatus.TooLarge"/>, never reading the rest), or when the budget refuses more
-    /// (<see cref="BufferedBodyStatus.OverBudget"/>).
+    /// Reads <paramref name="body"/> to its end in fixed-size segments, adding each one to <paramref name="lease"/> (when
+    /// given) before allocating it, and joins them into one array at the end. Stops one read past
+    /// <paramref name="maxBytes"/> (<see cref="BufferedBodyStatus.TooLarge"/>, never reading the rest), or when the
+    /// budget refuses more (<see cref="BufferedBodyStatus.OverBudget"/>).
     /// </summary>
+    /// <remarks>
+    /// Segments rather than a doubling array: an upload that never completes leaves only small-object garbage behind,
+    /// not a trail of ever larger arrays on the large-object heap, which is collected rarely and would linger in the
+    /// process's resident memory long after the budget gave the bytes back.
+    /// </remarks>
     public static async ValueTask<BufferedBody> ReadToEndAsync(Stream body, long maxBytes, RequestBufferLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var ceiling = maxBytes >= int.MaxValue - 1L ? int.MaxValue : maxBytes + 1;
-        var buffer = Array.Empty<byte>();
-        var written = 0;
+        var segmentSize = maxBytes >= SegmentSize ? SegmentSize : (int)Math.Max(1, maxBytes + 1);
+        var segments = new List<byte[]>();
+        var current = Array.Empty<byte>();
+        var used = 0;
+        long written = 0;
         while (true)
         {
-            if (written == buffer.Length)
+            if (used == current.Length)
             {
-                var size = (int)Math.Min(Math.Max(InitialSize, 2L * buffer.Length), Math.Max(written + 1L, ceiling));
-                if (lease is not null && !lease.TryCover(size))
+                if (lease is not null && !lease.TryAdd(segmentSize))
                 {
                     return new BufferedBody(BufferedBodyStatus.OverBudget, default);
                 }
 
-                var bigger = new byte[size];
-                buffer.AsSpan(0, written).CopyTo(bigger);
-                buffer = bigger;
+                current = new byte[segmentSize];
+                used = 0;
+                segments.Add(current);
             }
 
-            var read = await body.ReadAsync(buffer.AsMemory(written, Math.Min(ReadSize, buffer.Length - written)), cancellationToken).ConfigureAwait(false);
+            var read = await body.ReadAsync(current.AsMemory(used), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                return new BufferedBody(BufferedBodyStatus.Complete, buffer.AsMemory(0, written));
+                break;
             }
 
+            used += read;
             written += read;
             if (written > maxBytes)
             {
                 return new BufferedBody(BufferedBodyStatus.TooLarge, default);
             }
         }
+
+        if (segments.Count == 1)
+        {
+            return new BufferedBody(BufferedBodyStatus.Complete, current.AsMemory(0, used));
+        }
+
+        // The segments' reservation (at least the body's size) stands for the joined array: they are garbage once it is built.
+        var joined = new byte[written];
+        var offset = 0;
+        foreach (var segment in segments)
+        {
+            var length = (int)Math.Min(segment.Length, written - offset);
+            segment.AsSpan(0, length).CopyTo(joined.AsSpan(offset));
+            offset += length;
+        }
+
+        return new BufferedBody(BufferedBodyStatus.Complete, joined);
     }
 
     /// <summary>Makes <paramref name="body"/> the request body YARP forwards and records it for later stages.</summary>

@@ -22,20 +22,15 @@ internal sealed class RequestBufferLease : IDisposable
     /// <summary>Bytes this request holds.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Makes the reservation at least <paramref name="bytes"/>; false (keeping what it had) when the budget refuses.</summary>
-    public bool TryCover(long bytes)
+    /// <summary>Reserves <paramref name="bytes"/> more; false (keeping what it had) when the budget refuses.</summary>
+    public bool TryAdd(long bytes)
     {
-        if (bytes <= Bytes)
-        {
-            return true;
-        }
-
-        if (!_budget.TryReserve(_tenantId, bytes - Bytes, _limits))
+        if (!_budget.TryReserve(_tenantId, bytes, _limits))
         {
             return false;
         }
 
-        Bytes = bytes;
+        Bytes += bytes;
         return true;
     }
 

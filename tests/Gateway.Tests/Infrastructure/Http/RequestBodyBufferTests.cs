@@ -37,19 +37,21 @@ public sealed class RequestBodyBufferTests
     }
 
     [Fact]
-    public async Task ReadToEndAsync_WithLease_ReservesEachBufferBeforeAllocatingIt()
+    public async Task ReadToEndAsync_WithLease_ReservesEachSegmentBeforeAllocatingIt()
     {
-        // Arrange: 100 KB through a lease with room for all of it.
+        // Arrange: 100,000 bytes through a lease with room for all of it.
+        var body = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 13)).ToArray();
         var budget = new RequestBufferBudget();
         using var lease = new RequestBufferLease(budget, "tenant-a", Limits(maxBuffered: 1 << 20, share: 1));
 
         // Act
-        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(new byte[100_000]), maxBytes: 200_000, lease, CancellationToken.None);
+        var read = await RequestBodyBuffer.ReadToEndAsync(new MemoryStream(body), maxBytes: 200_000, lease, CancellationToken.None);
 
-        // Assert: buffers double from 4 KB, so the reservation is the final buffer (128 KB), never less than the body.
+        // Assert: seven 16 KB segments, held until the request ends (they stand for the joined body).
         Assert.Equal(BufferedBodyStatus.Complete, read.Status);
-        Assert.Equal(128 * 1024, lease.Bytes);
-        Assert.Equal(128 * 1024, budget.BytesOf("tenant-a"));
+        Assert.Equal(body, read.Body.ToArray());
+        Assert.Equal(7 * 16 * 1024, lease.Bytes);
+        Assert.Equal(lease.Bytes, budget.BytesOf("tenant-a"));
     }
 
     [Fact]
@@ -74,8 +76,8 @@ public sealed class RequestBodyBufferTests
         // Arrange
         var budget = new RequestBufferBudget();
         var lease = new RequestBufferLease(budget, "tenant-a", Limits(maxBuffered: 1 << 20, share: 1));
-        lease.TryCover(4096);
-        lease.TryCover(8192);
+        lease.TryAdd(4096);
+        lease.TryAdd(8192);
 
         // Act
         lease.Dispose();
