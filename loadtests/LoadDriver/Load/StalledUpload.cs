@@ -5,12 +5,15 @@ using System.Text;
 namespace LoadDriver.Load;
 
 /// <summary>
-/// One hostile upload over a raw socket: a chunked <c>POST /query</c> that sends one large chunk of a body that never
-/// ends, then waits for whatever the server answers (<c>HttpClient</c> would not hand over an answer before its body is
-/// sent). Returns the answer's outcome, or null when <c>stop</c> came first and the upload was still held open.
+/// One hostile upload over a raw socket: a chunked <c>POST /query</c> whose body arrives in 64 KB pieces every 10 ms
+/// up to the payload's size and then never ends; it waits for whatever the server answers (<c>HttpClient</c> would
+/// not hand over an answer before its body is sent) and sends nothing more once an answer has come. Returns the
+/// answer's outcome, or null when <c>stop</c> came first and the upload was still held open.
 /// </summary>
 internal static class StalledUpload
 {
+    private const int Piece = 64 * 1024;
+    private static readonly TimeSpan PieceInterval = TimeSpan.FromMilliseconds(10);
     private static readonly byte[] Opening = "{\"query\":\""u8.ToArray();
 
     public static async Task<QueryOutcome?> SendAsync(Uri target, string token, byte[] payload, CancellationToken stop)
@@ -29,11 +32,15 @@ internal static class StalledUpload
             {
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stop);
                 await stream.WriteAsync(Opening, stop);
-                await stream.WriteAsync(payload, stop);
+                for (var offset = 0; offset < payload.Length && !reading.IsCompleted; offset += Piece)
+                {
+                    await stream.WriteAsync(payload.AsMemory(offset, Math.Min(Piece, payload.Length - offset)), stop);
+                    await Task.Delay(PieceInterval, stop);
+                }
             }
             catch (IOException)
             {
-                // The server answered and closed before taking the whole chunk; its answer is still readable.
+                // The server answered and closed before taking the whole body; its answer is still readable.
             }
 
             return await reading;
