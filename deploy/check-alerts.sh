@@ -170,6 +170,7 @@ ALLOWED=(
   gateway_fairness_queue_depth
   gateway_fairness_queue_wait_seconds_bucket gateway_fairness_queue_wait_seconds_sum gateway_fairness_queue_wait_seconds_count
   gateway_upstream_in_flight
+  gateway_stream_ended_total gateway_request_buffer_size_bytes gateway_request_buffer_rejections_total
   gateway_redis_failures_total gateway_redis_circuit_open gateway_throttle_fallbacks_total
   gateway_config_reloads_total
 )
