@@ -73,6 +73,37 @@ public sealed class ConcurrencyShareTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Proxy_TierMaxConcurrency_TenantAloneNeverHoldsMore()
+    {
+        // Arrange: eight free slots, but silver's tier may hold two.
+        await using var backend = await SimulatedBackend.StartAsync(capacity: 8, latencyMs: 20);
+        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
+            .WithUpstream(backend.Url)
+            .WithRelaxedTimeouts()
+            .With("Gateway:Fairness:MaxInFlight", 8)
+            .With("Gateway:Tiers:silver:MaxConcurrency", 2)
+            .With("Gateway:Tiers:silver:MaxQps", 1000));
+        using var client = gateway.CreateClient();
+        var registry = gateway.Services.GetRequiredService<FairQueueRegistry>();
+
+        // Act: six requests of 300 ms at once.
+        var clock = Stopwatch.StartNew();
+        var sends = Enumerable.Range(0, 6).Select(i => FloodScenario.SendAsync(client, Slow, TestTokens.For(Slow), $"cap-{i}", clock, keepBody: false, SlowQueries(300))).ToList();
+        var maxInFlight = 0;
+        while (!sends.All(s => s.IsCompleted))
+        {
+            maxInFlight = Math.Max(maxInFlight, registry.InFlight(Cluster, Slow));
+            await Task.Delay(2);
+        }
+
+        var answers = await Task.WhenAll(sends);
+
+        // Assert
+        Assert.Equal(2, maxInFlight);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+    }
+
+    [Fact]
     public async Task Proxy_SlowAndFastTenantsShareOneSlot_ChargedBySlotTimeNotByRequests()
     {
         // Arrange: one slot for two tenants of the same tier; the slow one's queries hold it 20 times longer.

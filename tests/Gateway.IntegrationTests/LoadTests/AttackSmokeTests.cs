@@ -64,24 +64,10 @@ public sealed class AttackSmokeTests(ITestOutputHelper output)
         }
         else
         {
-            TryDelete(outDir);
+            ReportFolder.TryDelete(outDir);
         }
 
         Assert.Equal(AttackShape.All.Count, shapes.Count);
         Assert.Empty(failures);
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -47,25 +47,11 @@ public sealed class IsolationSmokeTests(ITestOutputHelper output)
         }
         else
         {
-            TryDelete(outDir);
+            ReportFolder.TryDelete(outDir);
         }
 
         Assert.Empty(failed);
         Assert.Contains(report.Criteria, c => c.Name.Contains("receives 429s", StringComparison.Ordinal));
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>Forwards the driver's console lines to the test output.</summary>

@@ -14,6 +14,12 @@ internal static class AttackVerdict
 
     private const double Mb = 1024 * 1024;
 
+    /// <summary>CPU other programs may take, in cores, for an arm's latencies to be worth judging.</summary>
+    private const double QuietOtherCores = 0.5;
+
+    /// <summary>Generator send lag (p99, ms) beyond which the machine, not the gateway, shaped the latencies.</summary>
+    private const double QuietSendLagMs = 20;
+
     public static void Judge(DriverContext ctx, AttackShape shape, ScenarioReport report, Tenant attacker)
     {
         ArgumentNullException.ThrowIfNull(ctx);
@@ -46,6 +52,8 @@ internal static class AttackVerdict
                 }
 
                 Common.AddNamespaceAndWorkload(report, arm, tag);
+                report.Criteria.Add(new Criterion("workload", $"{tag}the machine was quiet enough to judge latencies (other programs under {QuietOtherCores} core, send lag p99 under {QuietSendLagMs} ms)",
+                    Quiet(arm), MachineText(arm), Enforced: false));
             }
             else
             {
@@ -94,7 +102,7 @@ internal static class AttackVerdict
                 control is null ? "-" : Refusals(control.Recorder.Merge(victims, [AttackSuite.AttackPhase], "v")),
                 on is null ? "-" : AttackerOutcomes(on),
                 $"on: {Growth(on)}; control: {Growth(control)}",
-                report.Passed ? "PASS" : "FAIL",
+                (report.Passed ? "PASS" : "FAIL") + (report.Arms.All(Quiet) ? "" : " (machine busy: latencies not conclusive)"),
             ]);
             foreach (var arm in report.Arms)
             {
@@ -118,6 +126,13 @@ internal static class AttackVerdict
         summary.Notes.Add("The victims' pooled p95 is the verdict, as in the isolation scenario. On a 2-core machine shared with other work a burst of CPU contention inside one 10 s window moves a p95 by 10-20% either way: read the machine-use table before trusting a marginal row, and re-run on a quiet machine.");
         return summary;
     }
+
+    private static bool Quiet(ArmResult arm) =>
+        arm.Resources is { } r && !(r.OtherCores >= QuietOtherCores) && LatencyHistogram.Millis(arm.Recorder.SendLag, 99) < QuietSendLagMs;
+
+    private static string MachineText(ArmResult arm) => arm.Resources is not { } r
+        ? "not measured"
+        : FormattableString.Invariant($"other programs {r.OtherCores:0.00} cores, generator {r.GeneratorCores:0.00}, gateway {r.GatewayCores:0.00}, backend {r.BackendCores:0.00}; send lag p99 {LatencyHistogram.Millis(arm.Recorder.SendLag, 99):0.0} ms; load average {r.LoadAverage}");
 
     /// <summary>What stops the attacker in this shape, and whether it happened.</summary>
     private static (bool Stopped, string How) AttackerStopped(AttackShape shape, ArmResult arm, Tenant attacker)
