@@ -59,7 +59,6 @@ internal static class AttackSetup
                 tier!["MaxStreamSeconds"] = 86_400;
             }
 
-            // Issue 11's admin write limit; ignored by a gateway that does not have it yet.
             gateway["Admin"] = new JsonObject { ["InvalidationsPerMinute"] = 1_000_000 };
         }
 

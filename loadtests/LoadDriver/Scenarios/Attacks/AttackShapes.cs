@@ -146,7 +146,7 @@ internal sealed record AttackShape(
             BadTokens),
         new("f", "(f) Invalidation storm while the others read cached answers",
             "50 invalidations/s of its own cache while reading 400 req/s of repeated questions (8× its limit): every read becomes a miss",
-            "the rate limiter on its reads and the admin invalidation limit (Gateway:Admin:InvalidationsPerMinute, issue 11) on its invalidations", false, true, false,
+            "the rate limiter on its reads and the admin invalidation limit (Gateway:Admin:InvalidationsPerMinute) on its invalidations", false, true, false,
             Invalidations),
         new("g", "(g) Unique queries filling the attacker's cache quota",
             $"45 req/s (under its limit) of unique questions with {LargeAnswerBytes / 1024} KB answers (X-Sim-Answer-Bytes)",
