@@ -231,11 +231,12 @@ internal sealed class TestBed : IAsyncDisposable
     }
 
     /// <summary>Tokens minted with the scenario file's development key (<c>TokenCommand.Mint</c>, the gateway's own minting).</summary>
-    public static string MintTenantToken(ScenarioFile file, string tenantId, DateTimeOffset now)
+    /// <param name="scope">The token's <c>scope</c> claim, e.g. the tenant-admin scope for the tenant's own invalidations; none by default.</param>
+    public static string MintTenantToken(ScenarioFile file, string tenantId, DateTimeOffset now, string? scope = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         var skew = TimeSpan.FromSeconds(file.Jwt.NotBeforeSkewSeconds);
-        return TokenCommand.Mint(JwtOptions(file), tenantId, file.Jwt.SubjectPrefix + tenantId, scope: null,
+        return TokenCommand.Mint(JwtOptions(file), tenantId, file.Jwt.SubjectPrefix + tenantId, scope,
             TimeSpan.FromSeconds(file.Jwt.LifetimeSeconds) + skew, now - skew);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using LoadDriver.Hosting;
 using LoadDriver.Load;
 
 namespace LoadDriver.Scenarios.Attacks;
@@ -216,11 +217,14 @@ internal sealed record AttackShape(
         var workload = new AttackWorkload();
         workload.Streams.Add(AttackSuite.Stream(a, "attack_reads", a.Attacker, AttackSuite.AttackGroup, 8 * AttackerLimit, a.Start, a.Duration, cached: true, null));
         var invalidations = AttackSuite.Stream(a, "attack_invalidate", a.Attacker, AttackSuite.AdminGroup, 50, a.Start, a.Duration, cached: false, null);
+
+        // Invalidating its own cache needs the tenant-admin scope; a plain tenant token is refused (403) before the limit.
+        var adminToken = TestBed.MintTenantToken(a.Driver.Run.File, a.Attacker.Id, DateTimeOffset.UtcNow, Gateway.Config.Options.JwtOptions.DefaultTenantAdminScope);
         workload.Streams.Add(invalidations with
         {
             Send = async (client, _, _, stop) =>
             {
-                var (status, _) = await client.InvalidateAsync(a.Attacker.Id, a.Token, stop);
+                var (status, _) = await client.InvalidateAsync(a.Attacker.Id, adminToken, stop);
                 return status == 0 ? QueryOutcome.Transport : new QueryOutcome(status, QueryOutcome.Classify(status), null, a.Attacker.Id, false);
             },
         });
