@@ -36,14 +36,9 @@ public sealed class RequestBodyLimitStageTests : IDisposable
         // Arrange
         var context = Arrive(new byte[Limit + 1]);
         context.Request.ContentLength = Limit + 1;
-        var called = false;
 
         // Act
-        await _stage.InvokeAsync(context, _ =>
-        {
-            called = true;
-            return Task.CompletedTask;
-        });
+        var called = await InvokeAsync(context);
 
         // Assert
         Assert.False(called);
@@ -108,14 +103,9 @@ public sealed class RequestBodyLimitStageTests : IDisposable
         // Arrange: a body far over the cap.
         var context = Arrive(new byte[64 * Limit]);
         context.Request.Headers.TransferEncoding = "chunked";
-        var called = false;
 
         // Act
-        await _stage.InvokeAsync(context, _ =>
-        {
-            called = true;
-            return Task.CompletedTask;
-        });
+        var called = await InvokeAsync(context);
 
         // Assert
         Assert.False(called);
@@ -145,14 +135,9 @@ public sealed class RequestBodyLimitStageTests : IDisposable
         Assert.True(_budget.TryReserve(TestGatewaySettings.Gold, 1536, _settings.Current.Options.Limits));
         var context = Arrive(new byte[Limit]);
         context.Request.Headers.TransferEncoding = "chunked";
-        var called = false;
 
         // Act
-        await _stage.InvokeAsync(context, _ =>
-        {
-            called = true;
-            return Task.CompletedTask;
-        });
+        var called = await InvokeAsync(context);
 
         // Assert
         Assert.False(called);
@@ -169,18 +154,25 @@ public sealed class RequestBodyLimitStageTests : IDisposable
     {
         // Arrange
         var context = Arrive([]);
-        var called = false;
 
         // Act
+        var called = await InvokeAsync(context);
+
+        // Assert
+        Assert.True(called);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+
+    /// <summary>Runs the stage; true when it called the next stage.</summary>
+    private async Task<bool> InvokeAsync(DefaultHttpContext context)
+    {
+        var called = false;
         await _stage.InvokeAsync(context, _ =>
         {
             called = true;
             return Task.CompletedTask;
         });
-
-        // Assert
-        Assert.True(called);
-        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+        return called;
     }
 
     private DefaultHttpContext Arrive(byte[] body)
