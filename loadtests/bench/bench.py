@@ -48,6 +48,13 @@ ARMS = {
     "miss-embedded-sim1ms": ("extra: gateway, miss, embedded store, 1 ms simulated backend (old miss arm)", "gw-sim", "bench", "unique", "miss", "baseline-sim1ms", "sim"),
 }
 
+# With BASE_REV, run-wrk.sh also starts the gateway built from that revision (its own redis-server) and every
+# gateway arm gets a "base-" twin, run right after it in each round: the before/after comparison of one run.
+BASE_SERVERS = {"gw-redis": "gw-redis-base", "gw-embedded": "gw-embedded-base"}
+for _name, (_label, _server, *_rest) in list(ARMS.items()):
+    if _server in BASE_SERVERS:
+        ARMS["base-" + _name] = (f"{_label} [base]", BASE_SERVERS[_server], *_rest)
+
 _children = []  # running wrk / perf processes, killed on SIGTERM
 
 
@@ -323,7 +330,7 @@ def cmd_run(spec, out):
                     per10k = lambda s: s / max(run["requests"], 1) * 1e4
                     print(f"  round {rnd} {arm:<22} {run['rps']:>9.0f} req/s  p50 {run['p50_us'] / 1000:6.2f} ms"
                           f"  p99 {run['p99_us'] / 1000:6.2f} ms  CPU s/10k: server {per10k(run['cpu'][run['server_group']]):.2f}"
-                          f" redis {per10k(run['cpu']['redis']):.2f} wrk {per10k(run['cpu']['wrk']):.2f}"
+                          f" redis {per10k(run['cpu'][redis_group(spec, arm)]):.2f} wrk {per10k(run['cpu']['wrk']):.2f}"
                           + (f"  PROBLEM: {'; '.join(run['problems'])}" if run["problems"] else ""), flush=True)
         failed_after = check_pass(spec, arms, spec["check_seconds"], "final check", checks)
     if spec.get("profile_seconds"):
@@ -353,7 +360,7 @@ KERNEL_NET = re.compile(r"tcp|^ip_|^__ip|skb|^sk_|sock|inet|^net|netif|dev_queue
 MANAGED_ASM = re.compile(r"\[([^\]]+)\] [^ \[]+::")
 
 
-def summarize_perf(report, run, ctx_per_request):
+def summarize_perf(report, arm, run, ctx_per_request):
     """Self time of the perf samples grouped into a few buckets the hot-path work can act on."""
     buckets, managed = {}, {}
     for line in report.splitlines():
@@ -371,7 +378,7 @@ def summarize_perf(report, run, ctx_per_request):
         else:
             key = f"native: {dso}"
         buckets[key] = buckets.get(key, 0) + pct
-    lines = [f"perf self time of the Redis gateway while serving hit-redis at {run['rps']:.0f} req/s; "
+    lines = [f"perf self time of the server under test while serving {arm} at {run['rps']:.0f} req/s; "
              f"{ctx_per_request:.1f} context switches of its threads per request", "", "share  bucket"]
     lines += [f"{pct:5.1f}%  {key}" for key, pct in sorted(buckets.items(), key=lambda kv: -kv[1]) if pct >= 0.3]
     lines += ["", "top managed methods (self):"]
@@ -380,48 +387,57 @@ def summarize_perf(report, run, ctx_per_request):
 
 
 def profile(spec, out):
-    """While wrk drives hit-redis: perf record -g of the Redis gateway (JIT frames resolved through the perf map
-    run-wrk.sh enables), then, when dotnet-counters is installed, its System.Runtime counters."""
+    """For each arm of PROFILE_ARMS (default hit-redis), while wrk drives it: perf record -g of its server (JIT
+    frames resolved through the perf map run-wrk.sh enables), then, when dotnet-counters is installed and the server
+    is .NET, its System.Runtime counters. Files are named after the arm: perf-<arm>-summary.txt, ..."""
+    for arm in spec.get("profile_arms") or ["hit-redis"]:
+        profile_arm(spec, out, arm)
+
+
+def profile_arm(spec, out, arm):
     seconds = spec["profile_seconds"]
-    pid = spec["servers"]["gw-redis"]["pids"][0]
-    data = os.path.join(out, "perf-hit-redis.data")
-    print(f"== profile: perf record -g of the Redis gateway (pid {pid}) during {seconds}s of hit-redis", flush=True)
-    with open(os.path.join(out, "perf-record.log"), "w") as log:
+    server = spec["servers"][ARMS[arm][1]]
+    pid = server["pids"][0]
+    data = os.path.join(out, f"perf-{arm}.data")
+    print(f"== profile: perf record -g of {ARMS[arm][1]} (pid {pid}) during {seconds}s of {arm}", flush=True)
+    with open(os.path.join(out, f"perf-{arm}-record.log"), "w") as log:
         perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(pid), "-o", data, "--", "sleep", str(seconds + 1)],
                                 stdout=subprocess.DEVNULL, stderr=log)
         _children.append(perf)
         time.sleep(0.5)
         ctx0 = context_switches(pid)
-        run = run_wrk(spec, "hit-redis", seconds, count=False)
+        run = run_wrk(spec, arm, seconds, count=False)
         ctx = (context_switches(pid) - ctx0) / max(run["requests"], 1)
         perf.wait(timeout=seconds + 60)
         _children.remove(perf)
-    print(f"  hit-redis under perf: {run['rps']:.0f} req/s", flush=True)
-    reports = (("perf-by-dso.txt", ["--no-children", "--sort", "dso"], "0.3"),
-               ("perf-by-symbol.txt", ["--no-children", "--sort", "dso,sym"], "0.2"),
-               ("perf-inclusive.txt", ["--children", "--sort", "sym"], "1"))
+    print(f"  {arm} under perf: {run['rps']:.0f} req/s", flush=True)
+    reports = ((f"perf-{arm}-by-dso.txt", ["--no-children", "--sort", "dso"], "0.3"),
+               (f"perf-{arm}-by-symbol.txt", ["--no-children", "--sort", "dso,sym"], "0.2"),
+               (f"perf-{arm}-inclusive.txt", ["--children", "--sort", "sym"], "1"))
     for name, args, limit in reports:
         with open(os.path.join(out, name), "w") as f:
             subprocess.run(["perf", "report", "-i", data, *args, "--stdio", "-g", "none", "--percent-limit", limit],
                            stdout=f, stderr=subprocess.DEVNULL, timeout=300)
     raw = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,sym", "--stdio", "-g", "none",
                           "--percent-limit", "0"], capture_output=True, text=True, timeout=300).stdout
-    with open(os.path.join(out, "perf-summary.txt"), "w") as f:
-        f.write(summarize_perf(raw, run, ctx))
-    print(f"  wrote perf-summary.txt, {', '.join(r[0] for r in reports)}", flush=True)
+    with open(os.path.join(out, f"perf-{arm}-summary.txt"), "w") as f:
+        f.write(summarize_perf(raw, arm, run, ctx))
+    print(f"  wrote perf-{arm}-summary.txt, {', '.join(r[0] for r in reports)}", flush=True)
 
     counters = spec.get("dotnet_counters")
+    if server["kind"] not in ("gateway", "yarp"):
+        return
     if not counters:
         print("  (dotnet-counters is not installed: no runtime counters; dotnet tool install -g dotnet-counters)", flush=True)
         return
-    csv_path = os.path.join(out, "counters-hit-redis.csv")
-    print(f"== profile: dotnet-counters System.Runtime of the Redis gateway during {seconds}s of hit-redis", flush=True)
+    csv_path = os.path.join(out, f"counters-{arm}.csv")
+    print(f"== profile: dotnet-counters System.Runtime of {ARMS[arm][1]} during {seconds}s of {arm}", flush=True)
     dc = subprocess.Popen([counters, "collect", "-p", str(pid), "--counters", "System.Runtime", "--format", "csv",
                            "-o", csv_path, "--duration", time.strftime("00:%H:%M:%S", time.gmtime(seconds + 1))],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _children.append(dc)
     time.sleep(1.5)
-    run = run_wrk(spec, "hit-redis", seconds, count=False)
+    run = run_wrk(spec, arm, seconds, count=False)
     try:
         dc.wait(timeout=30)
     except subprocess.TimeoutExpired:
@@ -437,15 +453,20 @@ def profile(spec, out):
             except ValueError:
                 continue
             per_name.setdefault(row.get("Counter Name", "?"), []).append(value)
-    with open(os.path.join(out, "counters-hit-redis.txt"), "w") as f:
-        f.write(f"hit-redis at {run['rps']:.0f} req/s; mean of each System.Runtime counter over {seconds}s "
+    with open(os.path.join(out, f"counters-{arm}.txt"), "w") as f:
+        f.write(f"{arm} at {run['rps']:.0f} req/s; mean of each System.Runtime counter over {seconds}s "
                 f"(per-interval values for rates)\n")
         for name, values in sorted(per_name.items()):
             f.write(f"{statistics.mean(values):>16.2f}  {name}\n")
-    print(f"  hit-redis under dotnet-counters: {run['rps']:.0f} req/s; wrote counters-hit-redis.txt", flush=True)
+    print(f"  {arm} under dotnet-counters: {run['rps']:.0f} req/s; wrote counters-{arm}.txt", flush=True)
 
 
 # ------------------------------------------------------------------------------------------------ summary
+
+def redis_group(spec, arm):
+    """The CPU group of the redis-server an arm's server uses ("redis" when it uses none, which reads ~0)."""
+    return spec["servers"][ARMS[arm][1]].get("redis_group") or "redis"
+
 
 def cmd_summary(spec, out):
     runs = [json.loads(l) for l in open(os.path.join(out, "runs.jsonl"))]
@@ -456,7 +477,8 @@ def cmd_summary(spec, out):
     per10k = lambda r, s: s / max(r["requests"], 1) * 1e4
 
     def cpu(a, group):
-        return med([per10k(r, r["cpu"][group if group != "server" else r["server_group"]]) for r in by[a]])
+        group = {"server": None, "redis": redis_group(spec, a)}.get(group, group)
+        return med([per10k(r, r["cpu"][group or r["server_group"]]) for r in by[a]])
 
     def other(r):
         tracked = sum(v for k, v in r["cpu"].items())
@@ -467,6 +489,9 @@ def cmd_summary(spec, out):
     w(f"# wrk: gateway vs plain YARP, Redis configured, fast backend ({spec['date']})")
     w("")
     w(f"- **Commit** `{spec['commit']}`. **Machine** {spec['machine']}. Load average before the run: {' '.join(spec['loadavg'])}.")
+    if spec.get("base_commit"):
+        w(f"- **Base** rows marked [base] are the gateway built from `{spec['base_commit']}` (BASE_REV), with its own "
+          "redis-server, run right after the same arm of this commit in every round.")
     w(f"- **Load** wrk -t{spec['threads']} -c{spec['connections']}, {spec['duration']} s per arm, {spec['rounds']} round(s), "
       f"arms interleaved round-robin; each cell is the median over the rounds (req/s min..max shows the spread).")
     w(f"- **Backend** {spec['backend_note']}")
@@ -510,10 +535,12 @@ def cmd_summary(spec, out):
     w("")
     w("*other programs' CPU* is the machine's busy time minus every process the script started and wrk: on a quiet "
       "machine it is near zero; a large value means the run was disturbed.")
-    if os.path.exists(os.path.join(out, "perf-by-dso.txt")):
+    profiled = [a for a in (spec.get("profile_arms") or []) if os.path.exists(os.path.join(out, f"perf-{a}-by-dso.txt"))]
+    if profiled:
         w("")
-        w("A perf profile of the Redis gateway on the hit-redis arm is in `perf-by-dso.txt`, `perf-by-symbol.txt` "
-          "and `perf-inclusive.txt` (and, with dotnet-counters installed, `counters-hit-redis.txt`) next to this file.")
+        w(f"perf profiles of {', '.join(profiled)} are in `perf-<arm>-summary.txt`, `perf-<arm>-by-dso.txt`, "
+          "`perf-<arm>-by-symbol.txt` and `perf-<arm>-inclusive.txt` (and, with dotnet-counters installed, "
+          "`counters-<arm>.txt`) next to this file.")
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(text)

@@ -11,9 +11,13 @@
 #   unrecorded load per arm first), CHECK (2, seconds of the counted check run per arm before and after the
 #   rounds), ARMS (all below, in this order), REDIS_BUDGET_MS (1000, or "default"; see below), MAX_SECONDS
 #   (watchdog; default from the settings), OUT (report folder, default loadtests/reports/wrk-<time>),
-#   PROFILE (0; N > 0: after the rounds, perf-record the Redis gateway for N s of the hit-redis arm, then collect
-#   its System.Runtime counters for N s more when dotnet-counters is installed. Every .NET process then starts
-#   with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0, so quote the table of a plain run instead).
+#   PROFILE (0; N > 0: after the rounds, perf-record the server of each arm in PROFILE_ARMS (default hit-redis) for
+#   N s of that arm, then collect its System.Runtime counters for N s more when dotnet-counters is installed. Every
+#   .NET process then starts with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0, so quote the table
+#   of a plain run instead),
+#   BASE_REV (unset; a git revision, e.g. 50ceba0: also build the gateway of that revision from `git archive` into a
+#   temporary folder, start it twice (with its own redis-server, and embedded) and add a "base-<arm>" twin after
+#   every gateway arm of ARMS, so one run compares before and after on the same load; BASE_ARMS limits the twins).
 #
 # What it starts, all on free 127.0.0.1 ports, all stopped by the EXIT trap:
 #   redis-server        no persistence; the Redis gateway's store and limiter
@@ -64,6 +68,19 @@ CHECK=${CHECK:-2}; CHECK=${CHECK%s}
 PROFILE=${PROFILE:-0}
 ALL_ARMS="baseline miss hit-redis reject-429 reject-401 hit-embedded nginx-cache miss-embedded reject-429-embedded baseline-sim1ms miss-embedded-sim1ms"
 ARMS=${ARMS:-$ALL_ARMS}
+PROFILE_ARMS=${PROFILE_ARMS:-hit-redis}
+BASE_REV=${BASE_REV:-}
+GATEWAY_ARMS="miss hit-redis reject-429 reject-401 hit-embedded miss-embedded reject-429-embedded"
+if [[ -n $BASE_REV ]]; then
+  git rev-parse --verify --quiet "$BASE_REV^{commit}" >/dev/null || { echo "run-wrk: BASE_REV $BASE_REV is not a commit" >&2; exit 2; }
+  BASE_ARMS=${BASE_ARMS:-$GATEWAY_ARMS}
+  with_base=""
+  for arm in $ARMS; do
+    with_base+="$arm "
+    [[ " $GATEWAY_ARMS " == *" $arm "* && " $BASE_ARMS " == *" $arm "* ]] && with_base+="base-$arm "
+  done
+  ARMS=$with_base
+fi
 REDIS_BUDGET_MS=${REDIS_BUDGET_MS:-1000}
 OUT=${OUT:-loadtests/reports/wrk-$(date +%Y%m%d-%H%M%S)}
 [[ $REDIS_BUDGET_MS == default ]] || { [[ $REDIS_BUDGET_MS =~ ^[0-9]+$ ]] && (( REDIS_BUDGET_MS >= 1 && REDIS_BUDGET_MS <= 1000 )); } ||
@@ -84,11 +101,13 @@ if [[ -z $NGINX ]]; then
 fi
 if (( PROFILE > 0 )); then
   command -v perf >/dev/null || { echo "run-wrk: PROFILE needs perf" >&2; exit 2; }
-  [[ " $ARMS " == *" hit-redis "* ]] || { echo "run-wrk: PROFILE needs the hit-redis arm in ARMS" >&2; exit 2; }
+  for arm in $PROFILE_ARMS; do
+    [[ " $ARMS " == *" $arm "* ]] || { echo "run-wrk: PROFILE_ARMS names $arm, which is not in ARMS" >&2; exit 2; }
+  done
 fi
 NEED_SIM=0; [[ -z $NGINX || $ARMS == *sim1ms* ]] && NEED_SIM=1
 NARMS=$(wc -w <<<"$ARMS")
-MAX_SECONDS=${MAX_SECONDS:-$(( 900 + NARMS * (ROUNDS * (DURATION + 2) + WARMUP + 2 * CHECK + 6) + PROFILE * 3 ))}
+MAX_SECONDS=${MAX_SECONDS:-$(( 900 + NARMS * (ROUNDS * (DURATION + 2) + WARMUP + 2 * CHECK + 6) + $(wc -w <<<"$PROFILE_ARMS") * PROFILE * 3 ))}
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -128,9 +147,9 @@ trap 'exit 143' TERM
 PIDS+=($!)
 
 # N free loopback ports at once (held open together, so they are distinct).
-read -r REDIS BACK NCACHE YARP GWR GWE SIM YARPS GWS < <(python3 -c '
+read -r REDIS BACK NCACHE YARP GWR GWE SIM YARPS GWS REDISB GWRB GWEB < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(9)]
+socks = [socket.socket() for _ in range(12)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])
 for s in socks: s.close()')
@@ -162,6 +181,15 @@ publish() { # project name
     { cat "$OUT/publish-$2.log" >&2; echo "run-wrk: publishing $1 failed" >&2; exit 1; }
 }
 publish gateway/Gateway.csproj gateway
+if [[ -n $BASE_REV ]]; then
+  BASE_SRC=$WORK/base-src
+  mkdir -p "$BASE_SRC"
+  git archive "$BASE_REV" | tar -x -C "$BASE_SRC"
+  BASE_COMMIT=$(git rev-parse --short "$BASE_REV")
+  echo "== publish the gateway of $BASE_COMMIT (BASE_REV) to $PUB/gateway-base"
+  dotnet publish "$BASE_SRC/gateway/Gateway.csproj" -c Release -o "$PUB/gateway-base" -v q -nologo /p:UseAppHost=false \
+    >"$OUT/publish-gateway-base.log" 2>&1 || { cat "$OUT/publish-gateway-base.log" >&2; echo "run-wrk: publishing $BASE_REV failed" >&2; exit 1; }
+fi
 publish loadtests/YarpBaseline/YarpBaseline.csproj yarp
 (( NEED_SIM )) && publish loadtests/RagBackendSim/RagBackendSim.csproj sim
 GW_DLL=$PUB/gateway/Gateway.dll
@@ -173,6 +201,12 @@ echo "== start on 127.0.0.1: redis :$REDIS, backend :$BACK, nginx cache :$NCACHE
 redis-server --port "$REDIS" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes \
   --logfile "$OUT/redis.log" >/dev/null 2>&1 &
 REDIS_PID=$!; PIDS+=($REDIS_PID)
+REDISB_PID=0
+if [[ -n $BASE_REV ]]; then
+  redis-server --port "$REDISB" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes \
+    --logfile "$OUT/redis-base.log" >/dev/null 2>&1 &
+  REDISB_PID=$!; PIDS+=($REDISB_PID)
+fi
 
 # A ~1 KB answer (no '$', no single quote: it goes into nginx's return directive verbatim).
 ANSWER=$(python3 -c '
@@ -308,7 +342,12 @@ start_dotnet() { # name dll args... -> pid in $LAST_PID
 start_dotnet yarp "$YARP_DLL" --urls "http://127.0.0.1:$YARP" --ReverseProxy:Clusters:backend:Destinations:d1:Address="$BACKEND_URL"; YARP_PID=$LAST_PID
 start_dotnet gateway-redis "$GW_DLL" --config "$OUT/gateway-redis.json" --urls "http://127.0.0.1:$GWR"; GWR_PID=$LAST_PID
 start_dotnet gateway-embedded "$GW_DLL" --config "$OUT/gateway-embedded.json" --urls "http://127.0.0.1:$GWE"; GWE_PID=$LAST_PID
-YARPS_PID=0; GWS_PID=0
+YARPS_PID=0; GWS_PID=0; GWRB_PID=0; GWEB_PID=0
+if [[ -n $BASE_REV ]]; then
+  gateway_config "$BACKEND_URL" "127.0.0.1:$REDISB" >"$OUT/gateway-redis-base.json"
+  start_dotnet gateway-redis-base "$PUB/gateway-base/Gateway.dll" --config "$OUT/gateway-redis-base.json" --urls "http://127.0.0.1:$GWRB"; GWRB_PID=$LAST_PID
+  start_dotnet gateway-embedded-base "$PUB/gateway-base/Gateway.dll" --config "$OUT/gateway-embedded.json" --urls "http://127.0.0.1:$GWEB"; GWEB_PID=$LAST_PID
+fi
 if [[ $ARMS == *sim1ms* ]]; then
   start_dotnet yarp-sim "$YARP_DLL" --urls "http://127.0.0.1:$YARPS" --ReverseProxy:Clusters:backend:Destinations:d1:Address="http://127.0.0.1:$SIM"; YARPS_PID=$LAST_PID
   start_dotnet gateway-sim "$GW_DLL" --config "$OUT/gateway-sim.json" --urls "http://127.0.0.1:$GWS"; GWS_PID=$LAST_PID
@@ -320,6 +359,10 @@ BAD=$(dotnet "$GW_DLL" token --tenant bench --lifetime 7200 --config "$WORK/wron
 
 for _ in $(seq 1 50); do redis-cli -p "$REDIS" ping >/dev/null 2>&1 && break; sleep 0.1; done
 redis-cli -p "$REDIS" ping >/dev/null || { echo "run-wrk: redis-server did not come up" >&2; exit 1; }
+if (( REDISB_PID )); then
+  for _ in $(seq 1 50); do redis-cli -p "$REDISB" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  redis-cli -p "$REDISB" ping >/dev/null || { echo "run-wrk: the base redis-server did not come up" >&2; exit 1; }
+fi
 wait_http "$BACKEND_URL/healthz" "$BACK_PID"
 [[ -n ${NCACHE_PID:-} ]] && wait_http "http://127.0.0.1:$NCACHE/healthz" "$NCACHE_PID"
 (( NEED_SIM )) && wait_http "http://127.0.0.1:$SIM/healthz" "$SIM_PID"
@@ -328,6 +371,8 @@ wait_http "http://127.0.0.1:$GWR/readyz" "$GWR_PID"
 wait_http "http://127.0.0.1:$GWE/readyz" "$GWE_PID"
 (( YARPS_PID )) && wait_http "http://127.0.0.1:$YARPS/healthz" "$YARPS_PID"
 (( GWS_PID )) && wait_http "http://127.0.0.1:$GWS/readyz" "$GWS_PID"
+(( GWRB_PID )) && wait_http "http://127.0.0.1:$GWRB/readyz" "$GWRB_PID"
+(( GWEB_PID )) && wait_http "http://127.0.0.1:$GWEB/readyz" "$GWEB_PID"
 
 # ------------------------------------------------------------------------------------------------ probes
 # One request (two for cached arms: the first warms the entry) per arm with curl, with exactly the body wrk's
@@ -361,6 +406,17 @@ if [[ -n ${NCACHE_PID:-} ]]; then
   probe "nginx-cache miss" "http://127.0.0.1:$NCACHE" "$TOKEN" "$FIXED_BODY" 200 MISS
   probe "nginx-cache hit" "http://127.0.0.1:$NCACHE" "$TOKEN" "$FIXED_BODY" 200 HIT
 fi
+if (( GWRB_PID )); then
+  probe "base gateway-redis miss" "http://127.0.0.1:$GWRB" "$TOKEN" "$(unique_body rb)" 200 MISS
+  probe "base gateway-redis warm" "http://127.0.0.1:$GWRB" "$TOKEN" "$FIXED_BODY" 200 ""
+  probe "base gateway-redis hit" "http://127.0.0.1:$GWRB" "$TOKEN" "$FIXED_BODY" 200 HIT
+  probe "base gateway-redis tiny" "http://127.0.0.1:$GWRB" "$TINY" "$FIXED_BODY" 200 ""
+  probe "base gateway-redis 429" "http://127.0.0.1:$GWRB" "$TINY" "$FIXED_BODY" 429 ""
+  probe "base gateway-redis 401" "http://127.0.0.1:$GWRB" "$BAD" "$FIXED_BODY" 401 ""
+  probe "base gateway-embedded miss" "http://127.0.0.1:$GWEB" "$TOKEN" "$(unique_body eb)" 200 MISS
+  probe "base gateway-embedded warm" "http://127.0.0.1:$GWEB" "$TOKEN" "$FIXED_BODY" 200 ""
+  probe "base gateway-embedded hit" "http://127.0.0.1:$GWEB" "$TOKEN" "$FIXED_BODY" 200 HIT
+fi
 if (( GWS_PID )); then
   probe "yarp-sim" "http://127.0.0.1:$YARPS" "$TOKEN" "$(unique_body s)" 200 ""
   probe "gateway-sim miss" "http://127.0.0.1:$GWS" "$TOKEN" "$(unique_body g)" 200 MISS
@@ -374,24 +430,27 @@ SPEC=$OUT/spec.json
 python3 - "$SPEC" <<PY
 import json, os, sys
 arms = "$ARMS".split()
-def server(url, kind, pid, redis=False):
-    return {"url": url, "kind": kind, "pids": [pid], "redis": redis}
+def server(url, kind, pid, redis_group=None):
+    return {"url": url, "kind": kind, "pids": [pid], "redis": redis_group is not None, "redis_group": redis_group}
 servers = {
     "yarp": server("http://127.0.0.1:$YARP", "yarp", $YARP_PID),
-    "gw-redis": server("http://127.0.0.1:$GWR", "gateway", $GWR_PID, True),
+    "gw-redis": server("http://127.0.0.1:$GWR", "gateway", $GWR_PID, "redis"),
     "gw-embedded": server("http://127.0.0.1:$GWE", "gateway", $GWE_PID),
+    "gw-redis-base": server("http://127.0.0.1:$GWRB", "gateway", $GWRB_PID, "redis-base"),
+    "gw-embedded-base": server("http://127.0.0.1:$GWEB", "gateway", $GWEB_PID),
     "nginx-cache": server("http://127.0.0.1:$NCACHE", "nginx", ${NCACHE_PID:-0}),
     "yarp-sim": server("http://127.0.0.1:$YARPS", "yarp", $YARPS_PID),
     "gw-sim": server("http://127.0.0.1:$GWS", "gateway", $GWS_PID),
 }
 groups = {name: {"pids": [p for p in s["pids"] if p], "with_children": s["kind"] == "nginx"} for name, s in servers.items()}
 groups["redis"] = {"pids": [$REDIS_PID]}
+groups["redis-base"] = {"pids": [$REDISB_PID] if $REDISB_PID else []}
 groups["fast-backend"] = {"pids": [$BACK_PID], "with_children": "$BACKEND_KIND" == "nginx"}
 groups["sim-backend"] = {"pids": [${SIM_PID:-0}] if ${SIM_PID:-0} else []}
 machine = f"{os.cpu_count()} CPUs, " + next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
 json.dump({
     "arms": arms, "rounds": $ROUNDS, "duration": $DURATION, "warmup": $WARMUP, "check_seconds": $CHECK,
-    "threads": $THREADS, "connections": $CONNECTIONS, "profile_seconds": $PROFILE,
+    "threads": $THREADS, "connections": $CONNECTIONS, "profile_seconds": $PROFILE, "profile_arms": "$PROFILE_ARMS".split(),
     "lua": "$REPO/loadtests/bench/query.lua", "nonce": "$NONCE", "dotnet_counters": "$DOTNET_COUNTERS",
     "tokens": {"bench": "$TOKEN", "tiny": "$TINY", "bad": "$BAD"},
     "servers": servers, "groups": groups,
@@ -399,6 +458,7 @@ json.dump({
                  "sim": {"kind": "sim", "stats_url": "http://127.0.0.1:$SIM/stats"}},
     "date": "$(date -u +%Y-%m-%dT%H:%MZ)",
     "commit": "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- gateway transforms config loadtests/YarpBaseline || echo ' + local changes')",
+    "base_commit": "${BASE_COMMIT:-}",
     "machine": machine, "loadavg": open("/proc/loadavg").read().split()[:3],
     "backend_note": "$BACKEND_NOTE",
     "dotnet_env": "$DOTNET_ENV",
