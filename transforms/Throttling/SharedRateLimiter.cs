@@ -1,14 +1,15 @@
-using System.Globalization;
 using Gateway.Transforms.Infrastructure.Redis;
 using StackExchange.Redis;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>Runs <see cref="GcraScript"/> through <see cref="RedisGuard"/>; null means "Redis could not decide, fall back".</summary>
-internal sealed class SharedRateLimiter
+internal sealed class SharedRateLimiter : ISharedLimiter
 {
+    /// <summary>Share of the admissions available at once that one call may take as a lease (see <see cref="GcraScript"/>).</summary>
+    public const double LeaseFraction = 0.1;
+
     private const string Operation = "ratelimit";
-    private static readonly RedisValue Cost = 1;
 
     private readonly RedisGuard _guard;
     private readonly TimeProvider _time;
@@ -22,24 +23,27 @@ internal sealed class SharedRateLimiter
         _time = time;
     }
 
-    /// <summary>Whether a Redis server is configured at all.</summary>
+    /// <inheritdoc />
     public bool IsConfigured => _guard.IsConfigured;
 
     /// <summary>
-    /// Decides one admission for <paramref name="tenantId"/> in Redis within <paramref name="budget"/>. Null when
-    /// Redis failed, was too slow or its circuit is open. Only the caller's cancellation throws.
+    /// Decides one admission against the limiter state at <paramref name="key"/> (a key from <see cref="RedisKeys"/>)
+    /// within <paramref name="budget"/>. Null when Redis failed, was too slow or its circuit is open. Only the caller's
+    /// cancellation throws.
     /// </summary>
-    public ValueTask<RateLimitDecision?> TryAcquireAsync(string tenantId, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken) =>
-        TryAcquireAtAsync(RedisKeys.RateLimit(tenantId), policy, budget, cancellationToken);
+    public async ValueTask<RateLimitDecision?> TryAcquireAtAsync(RedisKey key, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken) =>
+        await TryTakeAsync(key, policy, want: 1, budget, cancellationToken).ConfigureAwait(false) is { } grant
+            ? grant.Decision(policy)
+            : null;
 
-    /// <summary>As <see cref="TryAcquireAsync"/>, for the limiter state at <paramref name="key"/> (a key from <see cref="RedisKeys"/>).</summary>
-    public async ValueTask<RateLimitDecision?> TryAcquireAtAsync(RedisKey key, RateLimitPolicy policy, TimeSpan budget, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<SharedGrant?> TryTakeAsync(RedisKey key, RateLimitPolicy policy, long want, TimeSpan budget, CancellationToken cancellationToken)
     {
         var keys = new RedisKey[] { key };
-        var args = new RedisValue[] { policy.Rate.ToString("R", CultureInfo.InvariantCulture), policy.Burst, Cost };
+        var args = new RedisValue[] { policy.Rate, policy.Burst, Math.Max(1, want), LeaseFraction };
         var outcome = await _guard.ExecuteAsync(
             Operation,
-            keys[0],
+            key,
             db => WithinBudget(db.ScriptEvaluateAsync(GcraScript.Text, keys, args), budget, _time),
             cancellationToken).ConfigureAwait(false);
         if (!outcome.Succeeded || outcome.Value is null)
@@ -47,25 +51,23 @@ internal sealed class SharedRateLimiter
             return null;
         }
 
-        return TryParse(outcome.Value, policy, out var decision) ? decision : null;
+        return TryParse(outcome.Value, out var grant) ? grant : null;
     }
 
-    /// <summary>Turns the script's reply into a decision; false when the reply is not the expected shape.</summary>
-    internal static bool TryParse(RedisResult reply, RateLimitPolicy policy, out RateLimitDecision decision)
+    /// <summary>Turns the script's reply into a grant; false when the reply is not the expected shape.</summary>
+    internal static bool TryParse(RedisResult reply, out SharedGrant grant)
     {
-        decision = default;
-        if (reply.Resp2Type != ResultType.Array || reply.Length != 4 || (long[]?)reply is not { } values)
+        grant = default;
+        if (reply.Resp2Type != ResultType.Array || reply.Length != 4)
         {
             return false;
         }
 
-        decision = new RateLimitDecision(
-            Allowed: values[0] == 1,
-            Policy: policy,
-            Remaining: values[1],
-            RetryAfter: TimeSpan.FromMilliseconds(values[2]),
-            ResetAfter: TimeSpan.FromMilliseconds(values[3]),
-            Source: RateLimitSource.Shared);
+        grant = new SharedGrant(
+            Granted: (long)reply[0],
+            Remaining: (long)reply[1],
+            RetryAfter: TimeSpan.FromMicroseconds((long)reply[2]),
+            ResetAfter: TimeSpan.FromMicroseconds((long)reply[3]));
         return true;
     }
 

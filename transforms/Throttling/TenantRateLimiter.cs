@@ -1,31 +1,36 @@
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Redis;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>
-/// Decides admissions: the shared GCRA in Redis when Redis is configured and answers within the budget, otherwise
-/// this node's local bucket at the tier rate divided by <c>Gateway:Throttling:ExpectedNodes</c> (counted as a
-/// fallback). Without Redis configured the local bucket has the whole tier rate: the node is the only one.
-/// Never throws because of Redis; only the caller's cancellation propagates.
+/// Decides admissions: the shared GCRA in Redis when Redis is configured and answers within the budget (through this
+/// node's leases and remembered refusals, see <see cref="LeasedRateLimiter"/>), otherwise this node's local bucket at
+/// the tier rate divided by <c>Gateway:Throttling:ExpectedNodes</c> (counted as a fallback). Without Redis configured
+/// the local bucket has the whole tier rate: the node is the only one. Never throws because of Redis; only the
+/// caller's cancellation propagates.
 /// </summary>
 internal sealed class TenantRateLimiter
 {
-    private readonly SharedRateLimiter _shared;
+    private readonly ISharedLimiter _shared;
+    private readonly LeasedRateLimiter _leased;
     private readonly LocalRateLimiters _local;
     private readonly ThrottlingMetrics _metrics;
 
     /// <summary>Creates the limiter.</summary>
-    public TenantRateLimiter(SharedRateLimiter shared, LocalRateLimiters local, ThrottlingMetrics metrics)
+    public TenantRateLimiter(ISharedLimiter shared, LocalRateLimiters local, ThrottlingMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(shared);
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(metrics);
         _shared = shared;
+        _leased = new LeasedRateLimiter(shared, time, static tenant => RedisKeys.RateLimit(tenant));
         _local = local;
         _metrics = metrics;
     }
 
     /// <summary>Decides one admission for the request's tenant under <paramref name="policy"/>.</summary>
+    /// <remarks>Completes synchronously when no Redis call is needed (embedded mode, a lease, a remembered refusal).</remarks>
     public ValueTask<RateLimitDecision> AcquireAsync(GatewayRequest request, RateLimitPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -35,19 +40,28 @@ internal sealed class TenantRateLimiter
             return new ValueTask<RateLimitDecision>(_local.Acquire(tenantId, policy, RateLimitSource.Embedded));
         }
 
-        return AcquireSharedAsync(request, tenantId, policy, cancellationToken);
+        var throttling = request.Settings.Options.Throttling;
+        var shared = _leased.TryAcquireAsync(tenantId, policy, TimeSpan.FromMilliseconds(throttling.RedisBudgetMs), cancellationToken);
+        return shared.IsCompletedSuccessfully
+            ? new ValueTask<RateLimitDecision>(shared.Result ?? Fallback(request, tenantId, policy, throttling.ExpectedNodes))
+            : OrFallbackAsync(shared, request, tenantId, policy, throttling.ExpectedNodes);
     }
 
-    private async ValueTask<RateLimitDecision> AcquireSharedAsync(GatewayRequest request, string tenantId, RateLimitPolicy policy, CancellationToken cancellationToken)
+    /// <summary>Drops the local buckets, leases and remembered refusals of tenants for which <paramref name="keep"/> is false.</summary>
+    public void Retain(Func<string, bool> keep)
     {
-        var throttling = request.Settings.Options.Throttling;
-        var budget = TimeSpan.FromMilliseconds(throttling.RedisBudgetMs);
-        if (await _shared.TryAcquireAsync(tenantId, policy, budget, cancellationToken).ConfigureAwait(false) is { } shared)
-        {
-            return shared;
-        }
+        _local.Retain(keep);
+        _leased.Retain(keep);
+    }
 
+    private async ValueTask<RateLimitDecision> OrFallbackAsync(ValueTask<RateLimitDecision?> shared, GatewayRequest request, string tenantId, RateLimitPolicy policy, int expectedNodes)
+    {
+        return await shared.ConfigureAwait(false) ?? Fallback(request, tenantId, policy, expectedNodes);
+    }
+
+    private RateLimitDecision Fallback(GatewayRequest request, string tenantId, RateLimitPolicy policy, int expectedNodes)
+    {
         _metrics.Fallback(request.TenantLabel);
-        return _local.Acquire(tenantId, policy.PerNode(throttling.ExpectedNodes), RateLimitSource.Fallback);
+        return _local.Acquire(tenantId, policy.PerNode(expectedNodes), RateLimitSource.Fallback);
     }
 }

@@ -24,6 +24,7 @@ public static class TenantThrottlingExtensions
             s.AddTenantLimits();
             s.AddSingleton<ThrottlingMetrics>();
             s.AddSingleton<SharedRateLimiter>();
+            s.AddSingleton<ISharedLimiter>(sp => sp.GetRequiredService<SharedRateLimiter>());
             s.AddSingleton<LocalRateLimiters>();
             s.AddSingleton<TenantRateLimiter>();
             s.AddSingleton<HotTenantDetector>();

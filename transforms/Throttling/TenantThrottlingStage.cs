@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Contracts;
 using Gateway.Transforms.Infrastructure.Problems;
 using Gateway.Transforms.Infrastructure.Registration;
 using Gateway.Transforms.Infrastructure.TenantLimits;
@@ -17,16 +18,19 @@ internal sealed class TenantThrottlingStage : IGatewayStage
     private readonly TenantRateLimiter _limiter;
     private readonly HotTenantDetector _hot;
     private readonly TenantLimitPolicy _limits;
+    private readonly IRequestPrefetch[] _prefetches;
 
-    /// <summary>Creates the stage.</summary>
-    public TenantThrottlingStage(TenantRateLimiter limiter, HotTenantDetector hot, TenantLimitPolicy limits)
+    /// <summary>Creates the stage; <paramref name="prefetches"/> start later stages' Redis work while an admission waits on Redis.</summary>
+    public TenantThrottlingStage(TenantRateLimiter limiter, HotTenantDetector hot, TenantLimitPolicy limits, IEnumerable<IRequestPrefetch> prefetches)
     {
         ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(hot);
         ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(prefetches);
         _limiter = limiter;
         _hot = hot;
         _limits = limits;
+        _prefetches = prefetches.ToArray();
     }
 
     /// <inheritdoc />
@@ -43,7 +47,17 @@ internal sealed class TenantThrottlingStage : IGatewayStage
         var limit = _limits.For(tenantId, request.Tier!, request.Settings);
         _hot.Record(tenantId, hotWindowSeconds);
 
-        var decision = await _limiter.AcquireAsync(request, RateLimitPolicy.From(limit), context.RequestAborted).ConfigureAwait(false);
+        var admission = _limiter.AcquireAsync(request, RateLimitPolicy.From(limit), context.RequestAborted);
+        if (!admission.IsCompleted)
+        {
+            // The admission went to Redis: what later stages will ask Redis for goes out now, with it.
+            foreach (var prefetch in _prefetches)
+            {
+                prefetch.Start(context, request);
+            }
+        }
+
+        var decision = await admission.ConfigureAwait(false);
         await Decide(context, request, decision, limit.AutoThrottled, next).ConfigureAwait(false);
     }
 

@@ -8,7 +8,7 @@ namespace Gateway.Transforms.Throttling;
 
 /// <summary>
 /// Once a second: re-evaluates hot tenants and auto-throttle cool-downs and publishes every configured tenant's
-/// throttle gauges. On reload: forgets local buckets and gauges of tenants that left the table.
+/// throttle gauges. On reload: forgets local buckets, leases, refusals and gauges of tenants that left the table.
 /// </summary>
 internal sealed class ThrottlingMonitor : IHostedService, IDisposable
 {
@@ -18,27 +18,27 @@ internal sealed class ThrottlingMonitor : IHostedService, IDisposable
     private readonly HotTenantDetector _hot;
     private readonly AutoThrottleController _autoThrottle;
     private readonly TenantLimitPolicy _limits;
-    private readonly LocalRateLimiters _local;
+    private readonly TenantRateLimiter _limiter;
     private readonly ThrottlingMetrics _metrics;
     private readonly TimeProvider _time;
     private ITimer? _timer;
 
     /// <summary>Creates the monitor.</summary>
     public ThrottlingMonitor(IGatewaySettings settings, HotTenantDetector hot, AutoThrottleController autoThrottle, TenantLimitPolicy limits,
-        LocalRateLimiters local, ThrottlingMetrics metrics, TimeProvider time)
+        TenantRateLimiter limiter, ThrottlingMetrics metrics, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hot);
         ArgumentNullException.ThrowIfNull(autoThrottle);
         ArgumentNullException.ThrowIfNull(limits);
-        ArgumentNullException.ThrowIfNull(local);
+        ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(time);
         _settings = settings;
         _hot = hot;
         _autoThrottle = autoThrottle;
         _limits = limits;
-        _local = local;
+        _limiter = limiter;
         _metrics = metrics;
         _time = time;
     }
@@ -88,7 +88,7 @@ internal sealed class ThrottlingMonitor : IHostedService, IDisposable
 
     private void OnSettingsChanged(GatewaySettings settings)
     {
-        _local.Retain(tenantId => settings.Table.TryResolve(tenantId, out _));
+        _limiter.Retain(tenantId => settings.Table.TryResolve(tenantId, out _));
         _metrics.RetainTenants(settings.Table.TenantIds.ToHashSet(StringComparer.Ordinal));
     }
 }

@@ -8,16 +8,31 @@ public sealed class SharedRateLimiterTests
     [Fact]
     public void TryParse_RefusalReply_MapsEveryField()
     {
-        // Arrange: {allowed, remaining, retry_after_ms, reset_after_ms} as the script returns it.
-        var reply = RedisResult.Create([(RedisValue)0, (RedisValue)0, (RedisValue)20, (RedisValue)100]);
+        // Arrange: {granted, remaining, retry_after_us, reset_after_us} as the script returns it.
+        var reply = RedisResult.Create([(RedisValue)0, (RedisValue)0, (RedisValue)20_000, (RedisValue)100_000]);
         var policy = new RateLimitPolicy(50, 5);
 
         // Act
-        var parsed = SharedRateLimiter.TryParse(reply, policy, out var decision);
+        var parsed = SharedRateLimiter.TryParse(reply, out var grant);
 
         // Assert
         Assert.True(parsed);
-        Assert.Equal(new RateLimitDecision(false, policy, 0, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), RateLimitSource.Shared), decision);
+        Assert.Equal(new SharedGrant(0, 0, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)), grant);
+        Assert.Equal(new RateLimitDecision(false, policy, 0, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), RateLimitSource.Shared), grant.Decision(policy));
+    }
+
+    [Fact]
+    public void Decision_LeaseOfFive_CountsTheLeaseAsStillAvailableToThisNode()
+    {
+        // Arrange: five granted, 40 left in Redis after them.
+        var grant = new SharedGrant(5, 40, TimeSpan.Zero, TimeSpan.FromMilliseconds(90));
+        var policy = new RateLimitPolicy(500, 50);
+
+        // Act
+        var decision = grant.Decision(policy);
+
+        // Assert: the caller uses one; four more are leased to this node.
+        Assert.Equal(new RateLimitDecision(true, policy, 44, TimeSpan.Zero, TimeSpan.FromMilliseconds(90), RateLimitSource.Shared), decision);
     }
 
     [Fact]
@@ -27,6 +42,6 @@ public sealed class SharedRateLimiterTests
         var reply = RedisResult.Create((RedisValue)"OK");
 
         // Act / Assert
-        Assert.False(SharedRateLimiter.TryParse(reply, new RateLimitPolicy(1, 1), out _));
+        Assert.False(SharedRateLimiter.TryParse(reply, out _));
     }
 }

@@ -1,5 +1,6 @@
 using Gateway.Tests.Support;
 using Gateway.Transforms.Infrastructure.Context;
+using Gateway.Transforms.Infrastructure.Contracts;
 using Gateway.Transforms.Infrastructure.Redis;
 using Gateway.Transforms.Infrastructure.TenantLimits;
 using Gateway.Transforms.Throttling;
@@ -132,17 +133,79 @@ public sealed class TenantThrottlingStageTests : IDisposable
         Assert.Equal(5, calls);
     }
 
+    [Fact]
+    public async Task InvokeAsync_AdmissionWaitsOnRedis_StartsLaterStagesPrefetchBeforeTheAnswer()
+    {
+        // Arrange: the shared limiter's answer is held back, as a round trip would be.
+        var redis = new HeldSharedLimiter();
+        var prefetch = new RecordingPrefetch();
+        var (stage, _) = CreateStage(redis, prefetch);
+        var context = CreateContext();
+
+        // Act
+        var running = stage.InvokeAsync(context, _ => Task.CompletedTask);
+        var startedBeforeAnswer = prefetch.Started;
+        redis.Answer(new SharedGrant(1, 0, TimeSpan.Zero, TimeSpan.FromSeconds(1)));
+        await running;
+
+        // Assert
+        Assert.Equal(1, startedBeforeAnswer);
+        Assert.Same(context, prefetch.Context);
+        Assert.Equal(StatusCodes.Status200OK, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_AdmissionDecidedWithoutRedis_StartsNoPrefetch()
+    {
+        // Arrange: the embedded limiter answers at once.
+        var prefetch = new RecordingPrefetch();
+        var (stage, _) = CreateStage(shared: null, prefetch);
+
+        // Act
+        await stage.InvokeAsync(CreateContext(), _ => Task.CompletedTask);
+
+        // Assert
+        Assert.Equal(0, prefetch.Started);
+    }
+
     public void Dispose() => _meters.Dispose();
 
-    private (TenantThrottlingStage Stage, AutoThrottleController AutoThrottle) CreateStage()
+    private (TenantThrottlingStage Stage, AutoThrottleController AutoThrottle) CreateStage(ISharedLimiter? shared = null, IRequestPrefetch? prefetch = null)
     {
-        // No Redis configured: the embedded single-node limiter decides.
-        var guard = new RedisGuard(new RedisConnection(_settings, NullLogger<RedisConnection>.Instance), _settings, new RedisMetrics(_meters.Factory), _time,
-            NullLogger<RedisGuard>.Instance);
-        var limiter = new TenantRateLimiter(new SharedRateLimiter(guard, _time), new LocalRateLimiters(), new ThrottlingMetrics(_meters.Factory));
+        // Without a shared limiter given, no Redis is configured: the embedded single-node limiter decides.
+        shared ??= new SharedRateLimiter(
+            new RedisGuard(new RedisConnection(_settings, NullLogger<RedisConnection>.Instance), _settings, new RedisMetrics(_meters.Factory), _time, NullLogger<RedisGuard>.Instance),
+            _time);
+        var limiter = new TenantRateLimiter(shared, new LocalRateLimiters(), new ThrottlingMetrics(_meters.Factory), _time);
         var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
         var hot = new HotTenantDetector(_settings, _time, NullLogger<HotTenantDetector>.Instance);
-        return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle)), autoThrottle);
+        return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle), prefetch is null ? [] : [prefetch]), autoThrottle);
+    }
+
+    /// <summary>A shared limiter whose answer comes when the test gives it.</summary>
+    private sealed class HeldSharedLimiter : ISharedLimiter
+    {
+        private readonly TaskCompletionSource<SharedGrant?> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsConfigured => true;
+
+        public void Answer(SharedGrant grant) => _answer.SetResult(grant);
+
+        public ValueTask<SharedGrant?> TryTakeAsync(StackExchange.Redis.RedisKey key, RateLimitPolicy policy, long want, TimeSpan budget, CancellationToken cancellationToken) =>
+            new(_answer.Task);
+    }
+
+    private sealed class RecordingPrefetch : IRequestPrefetch
+    {
+        public int Started { get; private set; }
+
+        public HttpContext? Context { get; private set; }
+
+        public void Start(HttpContext context, GatewayRequest request)
+        {
+            Started++;
+            Context = context;
+        }
     }
 
     private DefaultHttpContext CreateContext() => TestRequests.Arrive(_settings.Current, _time, Tenant);

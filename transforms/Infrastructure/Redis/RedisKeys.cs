@@ -37,8 +37,12 @@ internal static class RedisKeys
     /// <summary>Hash of the tenant's cache counters (bytes, hits, misses), shared by every node.</summary>
     public static string CacheStats(string tenantId) => "cachemeta:" + Tag(tenantId) + ":stats";
 
-    /// <summary>Rate limiter state of a tenant.</summary>
-    public static string RateLimit(string tenantId) => "ratelimit:" + Tag(tenantId);
+    /// <summary>
+    /// Rate limiter state of a tenant's requests: <c>ratelimit:{tenant}:requests</c>. (Releases before the exact
+    /// <c>seconds:microseconds</c> format used <c>ratelimit:{tenant}</c> with one double; the new name keeps the two formats
+    /// apart while nodes of both run side by side.)
+    /// </summary>
+    public static string RateLimit(string tenantId) => "ratelimit:" + Tag(tenantId) + ":requests";
 
     /// <summary>Rate limiter state of a tenant's admin write actions (invalidations): <c>ratelimit:{tenant}:admin</c>.</summary>
     public static string AdminRateLimit(string tenantId) => "ratelimit:" + Tag(tenantId) + ":admin";
