@@ -20,4 +20,11 @@ public sealed class CacheOptions
     /// quota there is its tier's share of this bound; writes past it are skipped, never evicting another tenant's entries.
     /// </summary>
     public long EmbeddedMaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of this node's near-cache in front of Redis (entries served from memory, validated by the tenant's
+    /// generation), shared among the configured tenants in proportion to their tiers' cache quotas. 0 turns it off;
+    /// unused with the embedded store, which is in memory already.
+    /// </summary>
+    public long NearCacheBytes { get; set; } = 64L * 1024 * 1024;
 }

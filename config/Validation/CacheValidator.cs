@@ -2,7 +2,7 @@ using Gateway.Config.Options;
 
 namespace Gateway.Config.Validation;
 
-/// <summary><c>Gateway:Cache</c>: positive size caps, a quota threshold in (0, 1], header names in <c>VaryHeaders</c>.</summary>
+/// <summary><c>Gateway:Cache</c>: positive size caps, a quota threshold in (0, 1], header names in <c>VaryHeaders</c>, a near-cache size of 0 or more.</summary>
 internal sealed class CacheValidator : IOptionsSectionValidator
 {
     public void Validate(GatewayOptions options, ICollection<string> errors)
@@ -21,6 +21,10 @@ internal sealed class CacheValidator : IOptionsSectionValidator
 
         errors.RequirePositive($"{key}:MaxRequestBodyBytes", cache.MaxRequestBodyBytes);
         errors.RequirePositive($"{key}:EmbeddedMaxBytes", cache.EmbeddedMaxBytes);
+        if (cache.NearCacheBytes < 0)
+        {
+            errors.Add($"{key}:NearCacheBytes must be 0 (off) or positive.");
+        }
 
         for (var i = 0; i < cache.VaryHeaders.Count; i++)
         {

@@ -2,8 +2,12 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.CompilerServices;
+using Gateway.Config.Options;
+using Gateway.Transforms.Infrastructure.Context;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Transforms.Caching;
 
@@ -17,6 +21,30 @@ internal static class CacheKeyBuilder
     // Bumped whenever the layout below changes, so old entries simply stop matching.
     // 2: host, raw query, content type added; the query is no longer sorted or decoded.
     private const byte LayoutVersion = 2;
+
+    private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNamesOf = new();
+
+    /// <summary>The key of a request on a caching route: route, method, host, path, raw query, content type, <paramref name="body"/>, vary headers, and the subject on per-user routes.</summary>
+    public static string ForRequest(HttpContext context, GatewayRequest request, CacheRouteSettings route, ReadOnlyMemory<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var http = context.Request;
+        var varyNames = VaryNames(request.Settings.Options.Cache);
+        return Compute(new CacheKeyParts(
+            request.RouteId ?? context.GetReverseProxyFeature().Route.Config.RouteId,
+            http.Method,
+            http.Host.Value ?? "",
+            http.PathBase.HasValue ? string.Concat(http.PathBase.Value, http.Path.Value) : http.Path.Value ?? "",
+            http.QueryString.Value ?? "",
+            http.ContentType,
+            body,
+            VaryValues(varyNames, http.Headers),
+            route.PerUser ? request.Subject : null));
+    }
+
+    /// <summary>The configured vary header names, normalized once per options instance.</summary>
+    public static string[] VaryNames(CacheOptions options) => VaryNamesOf.GetValue(options, static o => NormalizeNames(o.VaryHeaders));
 
     /// <summary>Lower-case hex SHA-256 of the parts.</summary>
     /// <remarks>

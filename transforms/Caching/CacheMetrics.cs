@@ -10,8 +10,8 @@ namespace Gateway.Transforms.Caching;
 
 /// <summary>
 /// The cache's series: <c>gateway.cache.requests</c>, <c>.writes</c>, <c>.write_skips</c>, <c>.tenant_mismatches</c>,
-/// <c>.invalidations</c>, and the per-tenant usage gauges <c>gateway.cache.size</c>, <c>.keys</c> and <c>.quota</c>,
-/// whose state <see cref="CacheUsageReporter"/> publishes. Tenants that leave the table leave the gauges on reload.
+/// <c>.invalidations</c>, <c>.near_hits</c>, and the per-tenant usage gauges <c>gateway.cache.size</c>, <c>.keys</c> and
+/// <c>.quota</c>, whose state <see cref="CacheUsageReporter"/> publishes, and <c>.near_size</c> (this node's near-cache). Tenants that leave the table leave the gauges on reload.
 /// </summary>
 internal sealed class CacheMetrics
 {
@@ -20,7 +20,9 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _writeSkips;
     private readonly Counter<long> _tenantMismatches;
     private readonly Counter<long> _invalidations;
+    private readonly Counter<long> _nearHits;
     private readonly ConcurrentDictionary<string, CacheUsage> _usage = new(StringComparer.Ordinal);
+    private Func<IEnumerable<KeyValuePair<string, long>>> _nearUsage = static () => [];
 
     /// <summary>Creates the instruments.</summary>
     public CacheMetrics(IMeterFactory meterFactory, IGatewaySettings settings)
@@ -35,6 +37,8 @@ internal sealed class CacheMetrics
         meter.CreateObservableGauge("gateway.cache.size", () => GatewayMeter.PerTenant(_usage, static u => u.Bytes), "By", "Bytes a tenant holds in the cache.");
         meter.CreateObservableGauge("gateway.cache.keys", () => GatewayMeter.PerTenant(_usage, static u => u.Keys), "{key}", "Entries a tenant holds in the cache.");
         meter.CreateObservableGauge("gateway.cache.quota", () => GatewayMeter.PerTenant(_usage, static u => u.QuotaBytes), "By", "A tenant's cache quota.");
+        _nearHits = meter.CreateCounter<long>("gateway.cache.near_hits", "{request}", "Hits answered from this node's near-cache without a Redis round trip (part of gateway.cache.requests{result=hit}).");
+        meter.CreateObservableGauge("gateway.cache.near_size", () => GatewayMeter.PerTenant(_nearUsage(), static bytes => bytes), "By", "Bytes of a tenant's entries held in this node's near-cache.");
         settings.Changed += RetainTenants;
     }
 
@@ -66,6 +70,16 @@ internal sealed class CacheMetrics
 
     /// <summary>Records a tenant-scoped invalidation.</summary>
     public void Invalidated(string tenant) => AddForTenant(_invalidations, tenant);
+
+    /// <summary>Records a hit answered from the near-cache (only configured tenants have a near-cache share).</summary>
+    public void NearHit(string tenant) => AddForTenant(_nearHits, tenant);
+
+    /// <summary>Sets where <c>gateway.cache.near_size</c> reads each tenant's near-cache bytes.</summary>
+    public void ObserveNearCache(Func<IEnumerable<KeyValuePair<string, long>>> usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        _nearUsage = usage;
+    }
 
     /// <summary>Publishes a tenant's cache usage for the gauges.</summary>
     public void SetUsage(string tenant, long bytes, long keys, long quotaBytes) => _usage[tenant] = new CacheUsage(bytes, keys, quotaBytes);

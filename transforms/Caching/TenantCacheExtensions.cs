@@ -1,6 +1,7 @@
 using Gateway.Config.Reload;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Caching.Stores.Embedded;
+using Gateway.Transforms.Caching.Stores.Near;
 using Gateway.Transforms.Caching.Stores.Redis;
 using Gateway.Transforms.Infrastructure.Contracts;
 using Gateway.Transforms.Infrastructure.Http;
@@ -26,10 +27,12 @@ public static class TenantCacheExtensions
         {
             s.AddGatewayRedis();
             s.AddRequestBuffering();
+            // With Redis, this node's near-cache sits in front of the shared store (Gateway:Cache:NearCacheBytes).
             s.AddSingleton<ITenantCacheStore>(sp => sp.GetRequiredService<RedisConnection>().IsConfigured
-                ? ActivatorUtilities.CreateInstance<RedisCacheStore>(sp)
+                ? ActivatorUtilities.CreateInstance<NearCachedStore>(sp, ActivatorUtilities.CreateInstance<RedisCacheStore>(sp))
                 : ActivatorUtilities.CreateInstance<EmbeddedCacheStore>(sp));
             s.AddSingleton<CacheQuotaPolicy>();
+            s.AddSingleton<IRequestPrefetch, CacheLookupPrefetch>();
             s.AddSingleton<CacheMetrics>();
             s.AddSingleton<CacheCoalescer>();
             s.AddSingleton<CacheUsageReporter>();

@@ -103,6 +103,7 @@ internal sealed partial class TenantCacheStage
         var tier = request.Tier!;
         var options = request.Settings.Options;
         var ttl = CacheabilityPolicy.EffectiveTtl(tier.CacheTtl, decision.UpstreamMaxAge);
+        entry = entry with { ExpiresAt = entry.StoredAt + ttl };
         var write = new CacheWriteRequest(
             request.TenantId!,
             hash,
@@ -110,7 +111,8 @@ internal sealed partial class TenantCacheStage
             CacheEntrySerializer.Serialize(entry),
             ttl,
             CacheLifetimes.WriteLimit(_quotas.EffectiveQuota(tier, request.Settings), options.Cache.QuotaWriteThreshold),
-            CacheLifetimes.ForWrite(tier, ttl));
+            CacheLifetimes.ForWrite(tier, ttl),
+            entry);
 
         // Finish the response first, so the client never waits for the store.
         try

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Gateway.Config.Options;
 using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
@@ -22,8 +20,6 @@ namespace Gateway.Transforms.Caching;
 /// </summary>
 internal sealed partial class TenantCacheStage : IGatewayStage
 {
-    private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNames = new();
-
     private readonly ITenantCacheStore _store;
     private readonly RequestBodyBuffer _bodies;
     private readonly CacheQuotaPolicy _quotas;
@@ -100,18 +96,8 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             return;
         }
 
-        var varyNames = VaryNames.GetValue(options, static o => CacheKeyBuilder.NormalizeNames(o.VaryHeaders));
-        var http = context.Request;
-        var hash = CacheKeyBuilder.Compute(new CacheKeyParts(
-            request.RouteId ?? context.GetReverseProxyFeature().Route.Config.RouteId,
-            http.Method,
-            http.Host.Value ?? "",
-            string.Concat(http.PathBase.Value, http.Path.Value),
-            http.QueryString.Value ?? "",
-            http.ContentType,
-            body,
-            CacheKeyBuilder.VaryValues(varyNames, http.Headers),
-            route.PerUser ? request.Subject : null));
+        var varyNames = CacheKeyBuilder.VaryNames(options);
+        var hash = CacheKeyBuilder.ForRequest(context, request, route, body);
 
         long generation;
         if (directive == ClientCacheDirective.NoCache)
@@ -123,11 +109,15 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             }
 
             generation = current;
-            _store.RecordMiss(tenant);
+            _store.RecordLookup(tenant, hit: false);
         }
         else
         {
-            var lookup = await _store.GetAsync(tenant, hash, context.RequestAborted);
+            // The throttling stage may have started this lookup already, together with its own Redis call.
+            var lookup = context.Features.Get<PrefetchedLookup>() is { } prefetched && prefetched.KeyHash == hash
+                ? await prefetched.Lookup
+                : await _store.LookupAsync(tenant, hash, context.RequestAborted);
+            _store.Count(tenant, lookup);
             switch (lookup.Status)
             {
                 case CacheLookupStatus.Unavailable:

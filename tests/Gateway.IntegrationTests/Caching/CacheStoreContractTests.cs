@@ -286,7 +286,7 @@ public abstract class CacheStoreContractTests
     }
 
     [Fact]
-    public async Task RecordMiss_CountedWithLookups_HitRateShared()
+    public async Task RecordLookup_MissCountedWithLookups_HitRateShared()
     {
         // Arrange
         var tenant = CacheTestSupport.UniqueTenant();
@@ -298,7 +298,7 @@ public abstract class CacheStoreContractTests
             await Store.GetAsync(tenant, CacheTestSupport.Hash("k"), default);
         }
 
-        Store.RecordMiss(tenant);
+        Store.RecordLookup(tenant, hit: false);
         var usage = await Store.GetUsageAsync(tenant, default);
 
         // Assert

@@ -17,10 +17,14 @@ public sealed class MultiNodeCacheTests(RedisServerFixture redis, ITestOutputHel
         await using var second = await CacheGateway.StartAsync(redis.ConnectionString, first.Upstream, first.Id);
         var token = CacheGateway.Token(first.TenantA);
 
-        // Act
+        // Act: each node adds up its lookups and writes them every 100 ms, so the other node's count arrives within that.
         var miss = await first.SendAsync("/c/shared", token);
         var hit = await second.SendAsync("/c/shared", token);
-        var metricsFirst = await first.CacheMetricsAsync(first.TenantA);
+        var metricsFirst = await Poll.UntilAsync(
+            () => first.CacheMetricsAsync(first.TenantA),
+            m => m.GetProperty("hits").GetInt64() + m.GetProperty("misses").GetInt64() >= 2,
+            TimeSpan.FromSeconds(5),
+            TimeSpan.FromMilliseconds(20));
         var metricsSecond = await second.CacheMetricsAsync(first.TenantA);
 
         // Assert

@@ -35,7 +35,10 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
 
     public async Task DisposeAsync()
     {
-        _store?.Dispose();
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
         if (_connection is not null)
         {
             await _connection.DisposeAsync();
@@ -73,7 +76,8 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         await Store.SetAsync(Write(tenant, "k", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
         var invalidation = await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
         await Store.SetAsync(Write(tenant, "k2", invalidation!.Generation, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
-        Store.RecordMiss(tenant);
+        Store.RecordLookup(tenant, hit: false);
+        await Store.GetUsageAsync(tenant, default); // writes this node's pending counts now rather than within 100 ms
         var db = _probe!.GetDatabase();
         RedisKey[] keys =
         [
@@ -100,7 +104,7 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         // Arrange: a second node with its own connection and generation cache.
         var (connection, _, other) = await CacheTestSupport.StartRedisStoreAsync(_redis.ConnectionString);
         await using var _ = connection;
-        using var __ = other;
+        await using var __ = other;
         other.Start();
         Assert.True(await Poll.UntilAsync(() => other.IsSubscribed, TimeSpan.FromSeconds(5)));
         var tenant = CacheTestSupport.UniqueTenant();

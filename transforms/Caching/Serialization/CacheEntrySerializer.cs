@@ -6,13 +6,15 @@ namespace Gateway.Transforms.Caching.Serialization;
 
 /// <summary>
 /// Compact binary envelope of a <see cref="CacheEntry"/>:
-/// <c>magic 'G' | version | tenant | status u16 | stored-at ms i64 | header count u16 | (name, value)* | body</c>,
-/// strings as u16 length + UTF-8, the body as u32 length + bytes. Big-endian throughout.
+/// <c>magic 'G' | version 2 | tenant | status u16 | stored-at ms i64 | expires-at ms i64 | header count u16 | (name, value)* | body</c>,
+/// strings as u16 length + UTF-8, the body as u32 length + bytes. Big-endian throughout. Version 1 (no expires-at) is
+/// still read; a node of the release before reads version 2 as corrupt, that is as a miss, while both run side by side.
 /// </summary>
 internal static class CacheEntrySerializer
 {
     private const byte Magic = (byte)'G';
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutExpiry = 1;
 
     /// <summary>Encodes <paramref name="entry"/>.</summary>
     public static byte[] Serialize(CacheEntry entry)
@@ -24,6 +26,8 @@ internal static class CacheEntrySerializer
         WriteUInt16(writer, checked((ushort)entry.StatusCode));
         Span<byte> time = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(time, entry.StoredAt.ToUnixTimeMilliseconds());
+        Write(writer, time);
+        BinaryPrimitives.WriteInt64BigEndian(time, (entry.ExpiresAt ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds());
         Write(writer, time);
         WriteUInt16(writer, checked((ushort)entry.Headers.Count));
         foreach (var (name, value) in entry.Headers)
@@ -47,11 +51,12 @@ internal static class CacheEntrySerializer
         var offset = 0;
         try
         {
-            if (span.Length < 2 || span[0] != Magic || span[1] != Version)
+            if (span.Length < 2 || span[0] != Magic || span[1] is not (Version or VersionWithoutExpiry))
             {
                 return CacheEntryReadStatus.Corrupt;
             }
 
+            var version = span[1];
             offset = 2;
             var tenant = ReadString(span, ref offset);
             if (!string.Equals(tenant, readerTenant, StringComparison.Ordinal))
@@ -63,6 +68,13 @@ internal static class CacheEntrySerializer
             offset += 2;
             var storedAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(span[offset..]));
             offset += 8;
+            DateTimeOffset? expiresAt = null;
+            if (version == Version)
+            {
+                expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(span[offset..]));
+                offset += 8;
+            }
+
             var count = BinaryPrimitives.ReadUInt16BigEndian(span[offset..]);
             offset += 2;
             var headers = new KeyValuePair<string, string>[count];
@@ -79,7 +91,7 @@ internal static class CacheEntrySerializer
                 return CacheEntryReadStatus.Corrupt;
             }
 
-            entry = new CacheEntry(tenant, status, storedAt, headers, value.Slice(offset, bodyLength));
+            entry = new CacheEntry(tenant, status, storedAt, headers, value.Slice(offset, bodyLength), expiresAt);
             return CacheEntryReadStatus.Ok;
         }
         catch (ArgumentOutOfRangeException)

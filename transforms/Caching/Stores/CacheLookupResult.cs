@@ -2,7 +2,7 @@ using Gateway.Transforms.Caching.Serialization;
 
 namespace Gateway.Transforms.Caching.Stores;
 
-/// <summary>Result of <see cref="ITenantCacheStore.GetAsync"/>.</summary>
+/// <summary>Result of <see cref="ITenantCacheStore.LookupAsync"/>.</summary>
 /// <param name="Status">What was found.</param>
 /// <param name="Generation">Generation the lookup used; a write for the same request must name it.</param>
 /// <param name="Entry">The entry on a hit.</param>

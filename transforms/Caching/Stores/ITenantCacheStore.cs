@@ -20,14 +20,17 @@ internal interface ITenantCacheStore
     /// <summary>Starts the store's background work, once, after the Redis connection has started (Redis: listening for other nodes' invalidations).</summary>
     void Start();
 
-    /// <summary>Reads an entry of the tenant's current generation and counts the lookup as a hit or a miss.</summary>
-    ValueTask<CacheLookupResult> GetAsync(string tenantId, string keyHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads an entry of the tenant's current generation without counting the lookup (the caller counts it with
+    /// <see cref="RecordLookup"/> once it uses the answer; <see cref="TenantCacheStoreExtensions.GetAsync"/> does both).
+    /// </summary>
+    ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken);
 
     /// <summary>The tenant's current generation without reading an entry (client <c>no-cache</c>); null when unavailable.</summary>
     ValueTask<long?> GetGenerationAsync(string tenantId, CancellationToken cancellationToken);
 
-    /// <summary>Counts a miss for a request that skipped the lookup.</summary>
-    void RecordMiss(string tenantId);
+    /// <summary>Counts a lookup as a hit or a miss in the tenant's shared figures (a request that skipped the lookup counts as a miss).</summary>
+    void RecordLookup(string tenantId, bool hit);
 
     /// <summary>Stores an entry atomically with its quota accounting, unless the generation moved or the quota is reached.</summary>
     ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken);

@@ -14,7 +14,8 @@ public sealed class CacheEntrySerializerTests
             200,
             DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123),
             [new("Content-Type", "application/json"), new("Vary", "Accept-Language"), new("Vary", "X-Region"), new("ETag", "\"ü-1\"")],
-            Encoding.UTF8.GetBytes("{\"answer\":\"42\"}"));
+            Encoding.UTF8.GetBytes("{\"answer\":\"42\"}"),
+            DateTimeOffset.FromUnixTimeMilliseconds(1_700_003_600_123));
 
         // Act
         var status = CacheEntrySerializer.TryRead(CacheEntrySerializer.Serialize(entry), "tenant-a", out var read);
@@ -27,6 +28,28 @@ public sealed class CacheEntrySerializerTests
         Assert.Equal(entry.StoredAt, read.StoredAt);
         Assert.Equal(entry.Headers, read.Headers);
         Assert.Equal(entry.Body.ToArray(), read.Body.ToArray());
+        Assert.Equal(entry.ExpiresAt, read.ExpiresAt);
+    }
+
+    [Fact]
+    public void TryRead_VersionOneEnvelope_ReadWithoutExpiry()
+    {
+        // Arrange: what the release before wrote: no expires-at field after the stored-at time.
+        byte[] value =
+        [
+            (byte)'G', 1, 0, 8, .. "tenant-a"u8, 0, 200, 0, 0, 1, 139, 207, 229, 104, 0, 0, 1,
+            0, 12, .. "Content-Type"u8, 0, 10, .. "text/plain"u8, 0, 0, 0, 4, .. "body"u8,
+        ];
+
+        // Act
+        var status = CacheEntrySerializer.TryRead(value, "tenant-a", out var read);
+
+        // Assert
+        Assert.Equal(CacheEntryReadStatus.Ok, status);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), read!.StoredAt);
+        Assert.Null(read.ExpiresAt);
+        Assert.Equal("body", Encoding.UTF8.GetString(read.Body.Span));
+        Assert.Equal([new KeyValuePair<string, string>("Content-Type", "text/plain")], read.Headers);
     }
 
     [Fact]

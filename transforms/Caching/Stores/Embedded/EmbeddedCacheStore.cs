@@ -67,37 +67,23 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask<CacheLookupResult> GetAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
+    public ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var state = State(tenantId);
-        byte[]? value;
+        Item item;
+        bool found;
         long generation;
         lock (state.Gate)
         {
             Reap(state, Now());
             generation = state.Generation;
-            value = state.Items.TryGetValue(keyHash, out var item) ? item.Value : null;
+            found = state.Items.TryGetValue(keyHash, out item);
         }
 
-        var result = value is null
-            ? new CacheLookupResult(CacheLookupStatus.Miss, generation, null)
-            : CacheEntrySerializer.TryRead(value, tenantId, out var entry) switch
-            {
-                CacheEntryReadStatus.Ok => new CacheLookupResult(CacheLookupStatus.Hit, generation, entry),
-                CacheEntryReadStatus.TenantMismatch => new CacheLookupResult(CacheLookupStatus.TenantMismatch, generation, null),
-                _ => new CacheLookupResult(CacheLookupStatus.Miss, generation, null),
-            };
-        if (result.Status == CacheLookupStatus.Hit)
-        {
-            Interlocked.Increment(ref state.Hits);
-        }
-        else
-        {
-            Interlocked.Increment(ref state.Misses);
-        }
-
-        return ValueTask.FromResult(result);
+        return ValueTask.FromResult(found
+            ? item.Read(tenantId, generation)
+            : new CacheLookupResult(CacheLookupStatus.Miss, generation, null));
     }
 
     /// <inheritdoc />
@@ -111,7 +97,18 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
     }
 
     /// <inheritdoc />
-    public void RecordMiss(string tenantId) => Interlocked.Increment(ref State(tenantId).Misses);
+    public void RecordLookup(string tenantId, bool hit)
+    {
+        var state = State(tenantId);
+        if (hit)
+        {
+            Interlocked.Increment(ref state.Hits);
+        }
+        else
+        {
+            Interlocked.Increment(ref state.Misses);
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken)
@@ -142,6 +139,9 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
     {
         var state = State(write.TenantId);
         var size = write.Value.Length;
+
+        // Decoded once here, outside the lock, so that hits replay the entry without decoding or allocating.
+        var decoded = Item.Create(write.Value.ToArray(), 0, write.TenantId);
         lock (state.Gate)
         {
             if (state.Generation != write.Generation)
@@ -171,7 +171,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
             }
 
             var expiresAt = now + (long)write.Ttl.TotalMilliseconds;
-            state.Items[write.KeyHash] = new Item(write.Value.ToArray(), expiresAt);
+            state.Items[write.KeyHash] = decoded with { ExpiresAtMs = expiresAt };
             state.Expiries.Enqueue(write.KeyHash, expiresAt);
             state.Bytes += size - previous;
             return new CacheWriteResult(CacheWriteStatus.Stored, state.Bytes, state.Items.Count);
@@ -275,7 +275,24 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         }
     }
 
-    private readonly record struct Item(byte[] Value, long ExpiresAtMs);
+    /// <summary>A stored value and its entry, decoded once when stored so a hit allocates nothing.</summary>
+    private readonly record struct Item(byte[] Value, long ExpiresAtMs, CacheEntryReadStatus Status, CacheEntry? Entry)
+    {
+        public static Item Create(byte[] value, long expiresAtMs, string tenantId)
+        {
+            var status = CacheEntrySerializer.TryRead(value, tenantId, out var entry);
+            return new Item(value, expiresAtMs, status, entry);
+        }
+
+        /// <summary>The lookup's answer for <paramref name="tenantId"/>; an entry not theirs or unreadable is a miss.</summary>
+        public CacheLookupResult Read(string tenantId, long generation) => Status switch
+        {
+            CacheEntryReadStatus.Ok when string.Equals(Entry!.TenantId, tenantId, StringComparison.Ordinal) =>
+                new CacheLookupResult(CacheLookupStatus.Hit, generation, Entry),
+            CacheEntryReadStatus.Ok or CacheEntryReadStatus.TenantMismatch => new CacheLookupResult(CacheLookupStatus.TenantMismatch, generation, null),
+            _ => new CacheLookupResult(CacheLookupStatus.Miss, generation, null),
+        };
+    }
 
     private sealed class TenantState
     {

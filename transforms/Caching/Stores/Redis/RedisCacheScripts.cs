@@ -128,10 +128,11 @@ internal static class RedisCacheScripts
         return {tonumber(counts[1] or '0'), tonumber(counts[2] or '0'), used, redis.call('ZCARD', index), more}
         """;
 
-    /// <summary>Counts a lookup. KEYS: stats. ARGV: field (hits or misses), minimum lifetime ms.</summary>
+    /// <summary>Adds a node's pending lookup counts. KEYS: stats. ARGV: hits, misses, minimum lifetime ms.</summary>
     public const string Count = Extend + "\n" + """
-        redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-        extend(KEYS[1], tonumber(ARGV[2]))
+        if tonumber(ARGV[1]) > 0 then redis.call('HINCRBY', KEYS[1], 'hits', ARGV[1]) end
+        if tonumber(ARGV[2]) > 0 then redis.call('HINCRBY', KEYS[1], 'misses', ARGV[2]) end
+        extend(KEYS[1], tonumber(ARGV[3]))
         return 1
         """;
 }

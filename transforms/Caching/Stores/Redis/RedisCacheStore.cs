@@ -15,16 +15,15 @@ namespace Gateway.Transforms.Caching.Stores.Redis;
 /// Scripts are sent with <c>ScriptEvaluateAsync(string, ...)</c>: the client loads each once per server and then
 /// sends only its SHA1, reloading it on <c>NOSCRIPT</c> after a server restart.
 /// </remarks>
-internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
+internal sealed partial class RedisCacheStore : ITenantCacheStore, IAsyncDisposable
 {
-    // Hit and miss counters survive at least this long after the last lookup.
-    private static readonly TimeSpan CounterTtl = TimeSpan.FromDays(1);
     private const int MaxUsageRounds = 64;
 
     private readonly RedisGuard _guard;
     private readonly ILogger<RedisCacheStore> _logger;
     private readonly RedisGenerationCache _generations;
     private readonly RedisCacheReclaimer _reclaimer;
+    private readonly RedisCacheCounters _counters;
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Creates the store over the shared guarded connection.</summary>
@@ -37,6 +36,7 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
         _logger = logger;
         _generations = new RedisGenerationCache(guard, time, logger);
         _reclaimer = new RedisCacheReclaimer(guard, logger);
+        _counters = new RedisCacheCounters(guard, time);
     }
 
     /// <inheritdoc />
@@ -52,12 +52,19 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
     public bool IsSubscribed => _generations.IsSubscribed;
 
     /// <inheritdoc />
-    public async ValueTask<CacheLookupResult> GetAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
+    public async ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
     {
         if (await _generations.GetAsync(tenantId, cancellationToken) is not { } generation)
         {
             return CacheLookupResult.Unavailable;
         }
+
+        return await LookupAsync(tenantId, generation, keyHash, cancellationToken);
+    }
+
+    /// <summary>Reads the entry of <paramref name="generation"/> (one GET), uncounted.</summary>
+    public async ValueTask<CacheLookupResult> LookupAsync(string tenantId, long generation, string keyHash, CancellationToken cancellationToken)
+    {
 
         var key = RedisKeys.CacheEntry(tenantId, generation, keyHash);
         var read = await _guard.ExecuteAsync("cache.get", key, db => db.StringGetAsync(key), cancellationToken);
@@ -68,12 +75,10 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
 
         if (read.Value.IsNull)
         {
-            Count(tenantId, hit: false);
             return new CacheLookupResult(CacheLookupStatus.Miss, generation, null);
         }
 
         var status = CacheEntrySerializer.TryRead((byte[])read.Value!, tenantId, out var entry);
-        Count(tenantId, status == CacheEntryReadStatus.Ok);
         switch (status)
         {
             case CacheEntryReadStatus.Ok:
@@ -91,7 +96,8 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
         _generations.GetAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
-    public void RecordMiss(string tenantId) => Count(tenantId, hit: false);
+    /// <remarks>Added up on this node and written every <see cref="RedisCacheCounters.FlushInterval"/>.</remarks>
+    public void RecordLookup(string tenantId, bool hit) => _counters.Count(tenantId, hit);
 
     /// <inheritdoc />
     public async ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken)
@@ -154,6 +160,8 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
     /// <inheritdoc />
     public async ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken)
     {
+        // This node's own lookups are in the figures at once; other nodes' within one flush interval.
+        await _counters.FlushAsync(tenantId);
         RedisKey[] keys = [RedisKeys.CacheIndex(tenantId), RedisKeys.CacheSizes(tenantId), RedisKeys.CacheStats(tenantId)];
 
         // Each run drops at most one batch of expired members; a tenant with more runs again.
@@ -180,23 +188,12 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IDisposable
     public void Start() => _generations.EnsureSubscribed();
 
     /// <inheritdoc />
-    public void Dispose()
+    /// <remarks>Writes the pending lookup counts, then stops the background work.</remarks>
+    public async ValueTask DisposeAsync()
     {
-        _stopping.Cancel();
+        await _counters.DisposeAsync();
+        await _stopping.CancelAsync();
         _stopping.Dispose();
-    }
-
-    private void Count(string tenantId, bool hit)
-    {
-        RedisKey[] keys = [RedisKeys.CacheStats(tenantId)];
-        RedisValue[] args = [hit ? "hits" : "misses", Milliseconds(CounterTtl)];
-        _ = CountAsync(keys, args);
-    }
-
-    private async Task CountAsync(RedisKey[] keys, RedisValue[] args)
-    {
-        // Fire-and-forget: a secondary write must not cost the request a round trip.
-        await _guard.ExecuteAsync("cache.count", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Count, keys, args, CommandFlags.FireAndForget), CancellationToken.None).ConfigureAwait(false);
     }
 
     private static long Milliseconds(TimeSpan value) => Math.Max(1, (long)Math.Ceiling(value.TotalMilliseconds));

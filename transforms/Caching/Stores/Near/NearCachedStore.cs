@@ -1,0 +1,144 @@
+using Gateway.Config.Reload;
+using Gateway.Config.Settings;
+using Gateway.Transforms.Caching.Serialization;
+using Gateway.Transforms.Caching.Stores.Redis;
+
+namespace Gateway.Transforms.Caching.Stores.Near;
+
+/// <summary>
+/// The Redis store with this node's <see cref="NearCache"/> in front of it. A lookup first resolves the tenant's
+/// generation (this node's copy, trusted for at most a second and dropped when another node announces an invalidation),
+/// then looks in the near-cache under that generation: a hit there costs no round trip. Otherwise it reads Redis and
+/// keeps what it found; entries this node stores are kept too. Writes, quota accounting, invalidation, usage and the
+/// shared counters are the Redis store's, so accounting stays exact in Redis and every node's lookups are counted.
+/// </summary>
+/// <remarks>
+/// An entry is served from memory at most until its Redis expiry, and never after the tenant's generation moved on as
+/// far as this node knows: so an invalidation on any node is seen within <see cref="RedisGenerationCache.MaxAge"/>.
+/// Each tenant's partition is bounded by its share (<see cref="NearCacheShares"/>).
+/// </remarks>
+internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
+{
+    private readonly RedisCacheStore _inner;
+    private readonly NearCache _near;
+    private readonly IGatewaySettings _settings;
+    private readonly CacheMetrics _metrics;
+
+    /// <summary>Creates the store over <paramref name="inner"/>.</summary>
+    public NearCachedStore(RedisCacheStore inner, IGatewaySettings settings, CacheMetrics metrics, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _inner = inner;
+        _near = new NearCache(time);
+        _settings = settings;
+        _metrics = metrics;
+        metrics.ObserveNearCache(_near.Usage);
+        settings.Changed += OnSettingsChanged;
+    }
+
+    /// <inheritdoc />
+    public string Name => _inner.Name;
+
+    /// <inheritdoc />
+    public bool IsShared => _inner.IsShared;
+
+    /// <inheritdoc />
+    public bool IsAvailable => _inner.IsAvailable;
+
+    /// <summary>The near-cache (for tests).</summary>
+    internal NearCache Near => _near;
+
+    /// <inheritdoc />
+    public void Start() => _inner.Start();
+
+    /// <inheritdoc />
+    public ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
+    {
+        var generation = _inner.GetGenerationAsync(tenantId, cancellationToken);
+        return generation.IsCompletedSuccessfully
+            ? Lookup(tenantId, keyHash, generation.Result, cancellationToken)
+            : LookupAfterGenerationAsync(tenantId, keyHash, generation, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long?> GetGenerationAsync(string tenantId, CancellationToken cancellationToken) => _inner.GetGenerationAsync(tenantId, cancellationToken);
+
+    /// <inheritdoc />
+    public void RecordLookup(string tenantId, bool hit) => _inner.RecordLookup(tenantId, hit);
+
+    /// <inheritdoc />
+    public async ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var result = await _inner.SetAsync(write, cancellationToken).ConfigureAwait(false);
+        if (result.Status == CacheWriteStatus.Stored && write.Entry is { } entry)
+        {
+            Keep(write.TenantId, write.Generation, write.KeyHash, entry);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CacheInvalidationResult?> InvalidateAsync(string tenantId, TimeSpan metadataTtl, CancellationToken cancellationToken)
+    {
+        _near.Forget(tenantId);
+        return _inner.InvalidateAsync(tenantId, metadataTtl, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<long> ReclaimAsync(string tenantId, CancellationToken cancellationToken) => _inner.ReclaimAsync(tenantId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken) => _inner.GetUsageAsync(tenantId, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _settings.Changed -= OnSettingsChanged;
+        return _inner.DisposeAsync();
+    }
+
+    private ValueTask<CacheLookupResult> Lookup(string tenantId, string keyHash, long? generation, CancellationToken cancellationToken)
+    {
+        if (generation is not { } current)
+        {
+            return new ValueTask<CacheLookupResult>(CacheLookupResult.Unavailable);
+        }
+
+        if (_near.TryGet(tenantId, current, keyHash, out var entry))
+        {
+            _metrics.NearHit(tenantId);
+            return new ValueTask<CacheLookupResult>(new CacheLookupResult(CacheLookupStatus.Hit, current, entry));
+        }
+
+        return ReadAsync(tenantId, keyHash, current, cancellationToken);
+    }
+
+    private async ValueTask<CacheLookupResult> LookupAfterGenerationAsync(string tenantId, string keyHash, ValueTask<long?> generation, CancellationToken cancellationToken) =>
+        await Lookup(tenantId, keyHash, await generation.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async ValueTask<CacheLookupResult> ReadAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
+    {
+        var read = await _inner.LookupAsync(tenantId, generation, keyHash, cancellationToken).ConfigureAwait(false);
+        if (read.Status == CacheLookupStatus.Hit)
+        {
+            Keep(tenantId, generation, keyHash, read.Entry!);
+        }
+
+        return read;
+    }
+
+    private void Keep(string tenantId, long generation, string keyHash, CacheEntry entry)
+    {
+        var share = NearCacheShares.Of(_settings.Current, tenantId);
+        if (share > 0)
+        {
+            _near.Put(tenantId, generation, keyHash, entry, share);
+        }
+    }
+
+    private void OnSettingsChanged(GatewaySettings settings) => _near.Retain(tenantId => NearCacheShares.Of(settings, tenantId));
+}
