@@ -10,7 +10,7 @@ namespace Gateway.Benchmarks;
 [MemoryDiagnoser]
 public class CacheBenchmarks
 {
-    private CacheKeyParts _parts = null!;
+    private CacheKeyParts _parts;
     private CacheEntry _entry = null!;
     private byte[] _stored = [];
 

@@ -51,10 +51,8 @@ internal static class CacheKeyBuilder
     /// Layout: [version] route method host path query [content-type marker (0, or 1 and the value)] [length] body
     /// [count] (name [count] value*)* [scope marker (0, or 1 and the subject)]; every string and count is length-prefixed.
     /// </remarks>
-    public static string Compute(CacheKeyParts parts)
+    public static string Compute(in CacheKeyParts parts)
     {
-        ArgumentNullException.ThrowIfNull(parts);
-
         // The parts are laid out in one pooled buffer and hashed in a single call: creating an incremental
         // hash object per request cost more than the hashing itself on the hot path.
         var writer = new KeyWriter(256 + parts.Query.Length + parts.Body.Length);
@@ -91,7 +89,7 @@ internal static class CacheKeyBuilder
 
             Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(writer.Written, digest);
-            return Convert.ToHexStringLower(digest);
+            return RecentKeys.HexOf(digest);
         }
         finally
         {

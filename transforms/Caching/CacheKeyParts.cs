@@ -12,7 +12,7 @@ namespace Gateway.Transforms.Caching;
 /// <param name="Body">The complete request body.</param>
 /// <param name="VaryHeaders">Configured vary headers with the request's values, names lower-case.</param>
 /// <param name="Subject">Token subject for <c>"CacheScope": "user"</c> routes; null for tenant scope.</param>
-internal sealed record CacheKeyParts(
+internal readonly record struct CacheKeyParts(
     string RouteId,
     string Method,
     string Host,

@@ -48,37 +48,10 @@ internal sealed class CacheLookupPrefetch : IRequestPrefetch
             return;
         }
 
-        if (TryHashArrivedBody(context, request, route) is { } hash)
+        if (CacheRequestBody.TryKeyOfArrivedBody(context, request, route, request.Settings.Options.Cache.MaxRequestBodyBytes) is { } hash)
         {
             var lookup = _store.LookupAsync(tenant, hash, context.RequestAborted).AsTask();
             context.Features.Set(new PrefetchedLookup(hash, lookup));
         }
-    }
-
-    private static string? TryHashArrivedBody(HttpContext context, GatewayRequest request, CacheRouteSettings route)
-    {
-        var maxBytes = request.Settings.Options.Cache.MaxRequestBodyBytes;
-        if (request.BufferedBody is { } buffered)
-        {
-            return buffered.Length <= maxBytes ? CacheKeyBuilder.ForRequest(context, request, route, buffered) : null;
-        }
-
-        var length = context.Request.ContentLength;
-        if (length == 0)
-        {
-            return CacheKeyBuilder.ForRequest(context, request, route, ReadOnlyMemory<byte>.Empty);
-        }
-
-        if (length is not { } declared || declared > maxBytes || !context.Request.BodyReader.TryRead(out var read))
-        {
-            return null;
-        }
-
-        var buffer = read.Buffer;
-        var hash = buffer.Length == declared && buffer.IsSingleSegment ? CacheKeyBuilder.ForRequest(context, request, route, buffer.First) : null;
-
-        // Nothing consumed, nothing examined: the cache stage reads the same bytes again.
-        context.Request.BodyReader.AdvanceTo(buffer.Start);
-        return hash;
     }
 }

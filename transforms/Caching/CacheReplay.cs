@@ -9,6 +9,9 @@ namespace Gateway.Transforms.Caching;
 /// <summary>Writes cached entries to the client and stamps <c>X-Cache</c> on every response of a caching route.</summary>
 internal static class CacheReplay
 {
+    // Age values of the first hour, formatted once: a hit sends one of them.
+    private static readonly string?[] Ages = new string?[3600];
+
     /// <summary>Marks a follower that received the leader's response instead of calling the upstream.</summary>
     public const string CoalescedHeader = "X-Cache-Coalesced";
 
@@ -17,17 +20,17 @@ internal static class CacheReplay
     /// It must run at start: YARP's response transforms remove any <c>X-Cache</c> an upstream sent, and
     /// later stages may replace the response with a problem.
     /// </remarks>
-    public static void StampOnStart(HttpResponse response, GatewayRequest request) =>
-        response.OnStarting(static state =>
+    public static void StampOnStart(HttpContext context) =>
+        context.Response.OnStarting(static state =>
         {
-            var (response, request) = ((HttpResponse, GatewayRequest))state;
-            if (request.CacheResult.HeaderValue() is { } value)
+            var context = (HttpContext)state;
+            if (context.GetGatewayRequest().CacheResult.HeaderValue() is { } value)
             {
-                response.Headers[GatewayHeaders.Cache] = value;
+                context.Response.Headers[GatewayHeaders.Cache] = value;
             }
 
             return Task.CompletedTask;
-        }, (response, request));
+        }, context);
 
     /// <summary>Writes <paramref name="entry"/> as the response.</summary>
     /// <param name="context">The request.</param>
@@ -37,14 +40,15 @@ internal static class CacheReplay
     {
         var response = context.Response;
         response.StatusCode = entry.StatusCode;
-        foreach (var (name, value) in entry.Headers)
+        var headers = entry.Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
-            response.Headers.Append(name, value);
+            response.Headers.Append(headers[i].Key, headers[i].Value);
         }
 
         if (age is { } elapsed)
         {
-            response.Headers.Age = ((long)Math.Max(0, elapsed.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            response.Headers.Age = AgeValue((long)Math.Max(0, elapsed.TotalSeconds));
         }
         else
         {
@@ -55,5 +59,15 @@ internal static class CacheReplay
         return entry.Body.IsEmpty || HttpMethods.IsHead(context.Request.Method)
             ? Task.CompletedTask
             : response.Body.WriteAsync(entry.Body, context.RequestAborted).AsTask();
+    }
+
+    private static string AgeValue(long seconds)
+    {
+        if (seconds >= Ages.Length)
+        {
+            return seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Ages[seconds] ??= seconds.ToString(CultureInfo.InvariantCulture);
     }
 }

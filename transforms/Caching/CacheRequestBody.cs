@@ -9,6 +9,39 @@ namespace Gateway.Transforms.Caching;
 internal static class CacheRequestBody
 {
     /// <summary>
+    /// The key of a request whose whole body has already arrived: a declared length within <paramref name="maxBytes"/>,
+    /// every byte of it in the server's receive buffer, in one segment (or a body an earlier stage buffered). Computed
+    /// where the body lies, without consuming it: nothing is copied, and on a miss the body is still there for YARP to
+    /// forward. Null when the body has to be read first (<see cref="ReadAsync"/>).
+    /// </summary>
+    public static string? TryKeyOfArrivedBody(HttpContext context, GatewayRequest request, CacheRouteSettings route, long maxBytes)
+    {
+        if (request.BufferedBody is { } buffered)
+        {
+            return buffered.Length <= maxBytes ? CacheKeyBuilder.ForRequest(context, request, route, buffered) : null;
+        }
+
+        var http = context.Request;
+        var declared = http.ContentLength;
+        if (declared == 0)
+        {
+            return CacheKeyBuilder.ForRequest(context, request, route, ReadOnlyMemory<byte>.Empty);
+        }
+
+        if (declared is not { } length || length > maxBytes || !http.BodyReader.TryRead(out var read))
+        {
+            return null;
+        }
+
+        var buffer = read.Buffer;
+        var key = buffer.Length == length && buffer.IsSingleSegment ? CacheKeyBuilder.ForRequest(context, request, route, buffer.First) : null;
+
+        // Nothing consumed, nothing examined: whoever reads the body next gets the same bytes at once.
+        http.BodyReader.AdvanceTo(buffer.Start);
+        return key;
+    }
+
+    /// <summary>
     /// Reads the body, bounded by <paramref name="maxBytes"/> and by the node's buffered-body budget; reuses a body an
     /// earlier stage buffered.
     /// </summary>

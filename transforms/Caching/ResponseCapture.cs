@@ -19,6 +19,11 @@ internal sealed partial class ResponseCapture : IHttpResponseBodyFeature
     private readonly int _maxBytes;
     private readonly TeeStream _stream;
     private PipeWriter? _writer;
+
+    // The copy: an array of exactly the declared length when the response declares one (it becomes the entry's body as
+    // it is), a growing buffer otherwise.
+    private byte[]? _exact;
+    private int _written;
     private ArrayBufferWriter<byte>? _buffer;
 
     private ResponseCapture(HttpContext context, IHttpResponseBodyFeature inner, Func<HttpResponse, CacheDecision> decide, int maxBytes, Action? onAbandoned)
@@ -83,17 +88,18 @@ internal sealed partial class ResponseCapture : IHttpResponseBodyFeature
     {
         EnsureDecided();
         body = default;
-        if (State != CaptureState.Capturing || _buffer is null)
+        if (State != CaptureState.Capturing)
         {
             return false;
         }
 
-        if (_context.Response.ContentLength is { } declared && declared != _buffer.WrittenCount)
+        var written = _exact is not null ? _written : _buffer!.WrittenCount;
+        if (_context.Response.ContentLength is { } declared && declared != written)
         {
             return false;
         }
 
-        body = _buffer.WrittenMemory;
+        body = _exact is not null ? _exact.AsMemory(0, _written) : _buffer!.WrittenMemory;
         return true;
     }
 
@@ -137,8 +143,15 @@ internal sealed partial class ResponseCapture : IHttpResponseBodyFeature
             return;
         }
 
-        var declared = _context.Response.ContentLength;
-        _buffer = new ArrayBufferWriter<byte>(declared is > 0 and var length && length <= _maxBytes ? (int)length : 16 * 1024);
+        if (_context.Response.ContentLength is > 0 and var length && length <= _maxBytes)
+        {
+            _exact = new byte[length];
+        }
+        else
+        {
+            _buffer = new ArrayBufferWriter<byte>(4 * 1024);
+        }
+
         State = CaptureState.Capturing;
     }
 
@@ -146,6 +159,20 @@ internal sealed partial class ResponseCapture : IHttpResponseBodyFeature
     {
         if (State != CaptureState.Capturing || data.IsEmpty)
         {
+            return;
+        }
+
+        if (_exact is not null)
+        {
+            if (_written + data.Length > _exact.Length)
+            {
+                // More than it declared: never stored (TryGetBody checks the length), so stop copying.
+                Abandon(CaptureState.PassThrough);
+                return;
+            }
+
+            data.CopyTo(_exact.AsSpan(_written));
+            _written += data.Length;
             return;
         }
 
@@ -164,6 +191,7 @@ internal sealed partial class ResponseCapture : IHttpResponseBodyFeature
         var wasLive = State is CaptureState.Undecided or CaptureState.Capturing;
         State = state;
         _buffer = null;
+        _exact = null;
         if (wasLive)
         {
             _onAbandoned?.Invoke();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
@@ -95,7 +96,11 @@ internal sealed partial class TenantCacheStage
             }
         }
 
-        return new CacheEntry(request.TenantId!, response.StatusCode, _time.GetUtcNow(), headers, body.ToArray());
+        // The capture's own array when it holds exactly the body (a declared length): no copy.
+        var stored = MemoryMarshal.TryGetArray(body, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : body.ToArray();
+        return new CacheEntry(request.TenantId!, response.StatusCode, _time.GetUtcNow(), headers, stored);
     }
 
     private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheEntry entry, CacheDecision decision, string hash, long generation, CacheCoalescer.Flight? flight)
@@ -111,8 +116,7 @@ internal sealed partial class TenantCacheStage
             CacheEntrySerializer.Serialize(entry),
             ttl,
             CacheLifetimes.WriteLimit(_quotas.EffectiveQuota(tier, request.Settings), options.Cache.QuotaWriteThreshold),
-            CacheLifetimes.ForWrite(tier, ttl),
-            entry);
+            CacheLifetimes.ForWrite(tier, ttl));
 
         // Finish the response first, so the client never waits for the store.
         try

@@ -61,7 +61,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
     {
         var request = context.GetGatewayRequest();
         var tenant = request.TenantId ?? throw new InvalidOperationException("The cache stage must run after tenant resolution.");
-        CacheReplay.StampOnStart(context.Response, request);
+        CacheReplay.StampOnStart(context);
 
         var directive = CacheabilityPolicy.ReadClientDirective(context.Request.Headers);
         if (directive == ClientCacheDirective.NoStore
@@ -74,30 +74,34 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         }
 
         var options = request.Settings.Options.Cache;
-        var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, _bodies, options.MaxRequestBodyBytes);
-        if (bodyStatus == RequestBodyStatus.OverBudget)
-        {
-            request.CacheResult = CacheResult.Bypass;
-            await _bodies.RefuseAsync(context, request);
-            return;
-        }
-
-        if (bodyStatus == RequestBodyStatus.Unreadable)
-        {
-            request.CacheResult = CacheResult.Bypass;
-            request.Outcome = request.ClientAborted.IsCancellationRequested ? RequestOutcome.ClientAborted : RequestOutcome.Rejected;
-            await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The request body could not be read completely.", tenant, request.Tier!.Name);
-            return;
-        }
-
-        if (bodyStatus == RequestBodyStatus.TooLarge)
-        {
-            await BypassAsync(context, request, next);
-            return;
-        }
-
         var varyNames = CacheKeyBuilder.VaryNames(options);
-        var hash = CacheKeyBuilder.ForRequest(context, request, route, body);
+        var hash = CacheRequestBody.TryKeyOfArrivedBody(context, request, route, options.MaxRequestBodyBytes);
+        if (hash is null)
+        {
+            var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, _bodies, options.MaxRequestBodyBytes);
+            if (bodyStatus == RequestBodyStatus.OverBudget)
+            {
+                request.CacheResult = CacheResult.Bypass;
+                await _bodies.RefuseAsync(context, request);
+                return;
+            }
+
+            if (bodyStatus == RequestBodyStatus.Unreadable)
+            {
+                request.CacheResult = CacheResult.Bypass;
+                request.Outcome = request.ClientAborted.IsCancellationRequested ? RequestOutcome.ClientAborted : RequestOutcome.Rejected;
+                await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The request body could not be read completely.", tenant, request.Tier!.Name);
+                return;
+            }
+
+            if (bodyStatus == RequestBodyStatus.TooLarge)
+            {
+                await BypassAsync(context, request, next);
+                return;
+            }
+
+            hash = CacheKeyBuilder.ForRequest(context, request, route, body);
+        }
 
         long generation;
         if (directive == ClientCacheDirective.NoCache)

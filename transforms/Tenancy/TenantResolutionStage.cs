@@ -16,6 +16,7 @@ internal sealed partial class TenantResolutionStage : IGatewayStage
 {
     private readonly TenantTokenValidator _validator;
     private readonly ILogger<TenantResolutionStage> _logger;
+    private readonly ProblemBodies<(ProblemKind Kind, string Detail, string? Path, string? Tenant)> _bodies = new();
 
     /// <summary>Creates the stage.</summary>
     public TenantResolutionStage(TenantTokenValidator validator, ILogger<TenantResolutionStage> logger)
@@ -59,7 +60,7 @@ internal sealed partial class TenantResolutionStage : IGatewayStage
         await next(context);
     }
 
-    private static Task RejectAsync(HttpContext context, GatewayRequest request, RequestOutcome outcome, ProblemKind kind, string detail, string? tenant)
+    private Task RejectAsync(HttpContext context, GatewayRequest request, RequestOutcome outcome, ProblemKind kind, string detail, string? tenant)
     {
         request.Outcome = outcome;
         if (kind == ProblemKind.Unauthorized)
@@ -67,7 +68,10 @@ internal sealed partial class TenantResolutionStage : IGatewayStage
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
         }
 
-        return ProblemWriter.WriteAsync(context, kind, detail, tenant);
+        // A flood of bad tokens gets the same few bodies: serialized once each.
+        var body = _bodies.Get((kind, detail, context.Request.Path.Value, tenant), 0,
+            static (key, _) => ProblemWriter.Serialize(key.Kind, key.Detail, key.Path, key.Tenant, tier: null, extensions: null));
+        return ProblemWriter.WriteBodyAsync(context, kind, body);
     }
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "Rejected a request on route {RouteId}: {Reason}")]

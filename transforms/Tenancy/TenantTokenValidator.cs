@@ -11,6 +11,8 @@ namespace Gateway.Transforms.Tenancy;
 /// <summary>
 /// Validates bearer tokens against the current <c>Gateway:Jwt</c> settings. Accepted tokens are
 /// remembered until they expire, so the signature is checked once per token rather than once per request.
+/// Rejected tokens are remembered for <see cref="RejectionMemory"/> (unless only not valid <em>yet</em>), so a client
+/// or a flood repeating a bad token costs a dictionary lookup, not a signature check and the exceptions of a failed one.
 /// </summary>
 public sealed class TenantTokenValidator
 {
@@ -18,12 +20,19 @@ public sealed class TenantTokenValidator
     public const string NoKeysFailure =
         "The gateway has no token signing key configured (Gateway:Jwt:PublicKeys, Gateway:Jwt:Authority, or a SigningKey with AllowSharedSecret); every token is refused.";
 
+    /// <summary>How long a rejected token is answered from memory.</summary>
+    public static readonly TimeSpan RejectionMemory = TimeSpan.FromSeconds(10);
+
     private const int MaxCachedTokens = 50_000;
+    private const int MaxCachedRejections = 10_000;
 
     private readonly IGatewaySettings _settings;
     private readonly TimeProvider _time;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<string, TenantPrincipal> _accepted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Rejection> _rejected = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TenantPrincipal>.AlternateLookup<ReadOnlySpan<char>> _acceptedBySpan;
+    private readonly ConcurrentDictionary<string, Rejection>.AlternateLookup<ReadOnlySpan<char>> _rejectedBySpan;
 
     // Guards the pair (epoch, cache): a clear bumps the epoch under it, and a validation stores its result under it
     // only if the epoch is still the one it started with. Without it a validation that began under keys since rotated
@@ -40,6 +49,8 @@ public sealed class TenantTokenValidator
         ArgumentNullException.ThrowIfNull(time);
         _settings = settings;
         _time = time;
+        _acceptedBySpan = _accepted.GetAlternateLookup<ReadOnlySpan<char>>();
+        _rejectedBySpan = _rejected.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <summary>Validates the value of an <c>Authorization</c> header.</summary>
@@ -56,12 +67,19 @@ public sealed class TenantTokenValidator
             return ValueTask.FromResult(TokenCheck.Invalid("The Authorization header must carry a bearer token."));
         }
 
-        return ValidateAsync(authorization[scheme.Length..].Trim());
+        // A token seen before is found without cutting it out of the header (no string per request).
+        var token = authorization.AsSpan(scheme.Length).Trim();
+        var state = CurrentState();
+        return state.Options.HasVerificationKeys && TryRemembered(token, state) is { } remembered
+            ? ValueTask.FromResult(remembered)
+            : ValidateAsync(token.ToString());
     }
 
     /// <summary>Validates a compact JWT.</summary>
     public ValueTask<TokenCheck> ValidateAsync(string token)
     {
+        ArgumentNullException.ThrowIfNull(token);
+
         // Read before the state: a key change between the two then only costs this token its place in the cache.
         var epoch = Volatile.Read(ref _epoch);
         var state = CurrentState();
@@ -70,24 +88,73 @@ public sealed class TenantTokenValidator
             return ValueTask.FromResult(TokenCheck.Invalid(NoKeysFailure));
         }
 
-        if (_accepted.TryGetValue(token, out var cached))
+        return TryRemembered(token, state) is { } remembered ? ValueTask.FromResult(remembered) : ValidateUncachedAsync(token, state, epoch);
+    }
+
+    private TokenCheck? TryRemembered(ReadOnlySpan<char> token, ValidationState state)
+    {
+        _ = state; // resolved first: a settings change clears both memories before they are read
+        if (_acceptedBySpan.TryGetValue(token, out var cached))
         {
             if (cached.ExpiresAt > _time.GetUtcNow())
             {
-                return ValueTask.FromResult(TokenCheck.Valid(cached));
+                return TokenCheck.Valid(cached);
             }
 
-            _accepted.TryRemove(token, out _);
+            _acceptedBySpan.TryRemove(token, out _);
         }
 
-        return ValidateUncachedAsync(token, state, epoch);
+        if (_rejectedBySpan.TryGetValue(token, out var rejection))
+        {
+            if (rejection.Until > _time.GetTimestamp())
+            {
+                return rejection.Check;
+            }
+
+            _rejectedBySpan.TryRemove(token, out _);
+        }
+
+        return null;
+    }
+
+    private TokenCheck Reject(string token, string reason, bool remember, long epoch)
+    {
+        var check = TokenCheck.Invalid(reason);
+        if (!remember)
+        {
+            return check;
+        }
+
+        lock (_cacheGate)
+        {
+            // As for accepted tokens: a rejection under keys since changed must not outlive the change.
+            if (_epoch != epoch)
+            {
+                return check;
+            }
+
+            if (_rejected.Count >= MaxCachedRejections)
+            {
+                // Bounded like the accepted tokens: forgetting costs only re-validation.
+                _rejected.Clear();
+            }
+
+            _rejected[token] = new Rejection(check, _time.GetTimestamp() + (long)(RejectionMemory.TotalSeconds * _time.TimestampFrequency));
+        }
+
+        return check;
     }
 
     private async ValueTask<TokenCheck> ValidateUncachedAsync(string token, ValidationState state, long epoch)
     {
-        if (token.Length > 16 * 1024 || !_handler.CanReadToken(token))
+        if (token.Length > 16 * 1024)
         {
             return TokenCheck.Invalid("The bearer token is malformed.");
+        }
+
+        if (!_handler.CanReadToken(token))
+        {
+            return Reject(token, "The bearer token is malformed.", remember: true, epoch);
         }
 
         // Lifetime is checked against the gateway's clock, so tests can drive it and nodes agree.
@@ -106,12 +173,17 @@ public sealed class TenantTokenValidator
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException)
         {
-            return TokenCheck.Invalid("The bearer token is malformed.");
+            return Reject(token, "The bearer token is malformed.", remember: true, epoch);
         }
 
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
-            return TokenCheck.Invalid(Describe(result.Exception));
+            // A token that is only not valid yet will be soon, and one whose key the authority does not list yet may be
+            // signed with a key it is rotating in (validating it again makes the handler refresh the key set): neither
+            // is remembered.
+            var transient = result.Exception is SecurityTokenNotYetValidException
+                || (state.Authority is not null && result.Exception is SecurityTokenSignatureKeyNotFoundException);
+            return Reject(token, Describe(result.Exception), remember: !transient, epoch);
         }
 
         var jwtOptions = state.Options;
@@ -120,7 +192,7 @@ public sealed class TenantTokenValidator
         var isAdmin = HasScope(jwt, jwtOptions.AdminScope);
         if (string.IsNullOrEmpty(tenant) && !isAdmin)
         {
-            return TokenCheck.Invalid($"The token carries no '{jwtOptions.TenantClaim}' claim.");
+            return Reject(token, $"The token carries no '{jwtOptions.TenantClaim}' claim.", remember: true, epoch);
         }
 
         var principal = new TenantPrincipal(
@@ -151,6 +223,7 @@ public sealed class TenantTokenValidator
             }
 
             _accepted[token] = principal;
+            _rejected.TryRemove(token, out _);
         }
     }
 
@@ -160,6 +233,7 @@ public sealed class TenantTokenValidator
         {
             _epoch++;
             _accepted.Clear();
+            _rejected.Clear();
         }
     }
 
@@ -277,7 +351,8 @@ public sealed class TenantTokenValidator
         var rebuilt = new ValidationState(settings.Version, jwt, TokenValidationSetup.Build(jwt, authority), authority);
         if (state is null || !SameJwt(state.Options, jwt))
         {
-            // Keys, issuer or audience changed: a token accepted before may not be acceptable now.
+            // Keys, issuer or audience changed: a token accepted before may not be acceptable now, nor one rejected before
+            // unacceptable.
             Forget();
         }
 
@@ -289,6 +364,9 @@ public sealed class TenantTokenValidator
         a.Issuer == b.Issuer && a.Audience == b.Audience && a.SigningKey == b.SigningKey && a.Authority == b.Authority
         && a.AllowSharedSecret == b.AllowSharedSecret && a.TenantClaim == b.TenantClaim && a.ClockSkewSeconds == b.ClockSkewSeconds
         && a.AdminScope == b.AdminScope && a.TenantAdminScope == b.TenantAdminScope && a.PublicKeys.SequenceEqual(b.PublicKeys);
+
+    /// <summary>A remembered rejection: its answer and until when (a <see cref="TimeProvider"/> timestamp).</summary>
+    private sealed record Rejection(TokenCheck Check, long Until);
 
     private sealed record ValidationState(
         long Version,

@@ -1,21 +1,33 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace Gateway.Transforms.Throttling;
 
 /// <summary>
-/// Per-tenant token buckets local to this node: the limiter of the embedded single-node mode and the fallback
-/// while Redis cannot decide. A bucket is rebuilt when its tenant's policy changes (tier reload, auto-throttle).
+/// Per-tenant buckets local to this node: the limiter of the embedded single-node mode and the fallback while Redis
+/// cannot decide. A bucket is rebuilt when its tenant's policy changes (tier reload, auto-throttle).
 /// </summary>
 /// <remarks>
-/// Built on <see cref="TokenBucketRateLimiter"/> without its timer: tokens are topped up on each acquisition from
-/// the limiter's own monotonic clock (it reads <c>Stopwatch</c>, which <see cref="TimeProvider.System"/> wraps too),
-/// so an idle tenant costs nothing. A bucket allows <c>Burst</c> requests at once and <c>Rate</c> per second after that,
-/// the same shape as the shared GCRA.
+/// The same GCRA as the shared limiter (<see cref="GcraScript"/>), on this node's <see cref="TimeProvider"/>: a bucket
+/// allows <c>Burst</c> requests at once and <c>Rate</c> per second after that, and a refusal does not count. One lock and
+/// a few doubles per bucket, so a decision allocates nothing and an idle tenant costs nothing.
 /// </remarks>
 internal sealed class LocalRateLimiters
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the limiters on the system clock.</summary>
+    public LocalRateLimiters()
+        : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates the limiters on <paramref name="time"/>.</summary>
+    public LocalRateLimiters(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
+    }
 
     /// <summary>Tenants that currently have a local bucket (for tests and clean-up).</summary>
     public int Count => _buckets.Count;
@@ -24,16 +36,16 @@ internal sealed class LocalRateLimiters
     public RateLimitDecision Acquire(string tenantId, RateLimitPolicy policy, RateLimitSource source)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
-        var bucket = _buckets.GetOrAdd(tenantId, static (_, p) => new Bucket(p), policy);
+        var now = _time.GetTimestamp();
+        var bucket = _buckets.GetOrAdd(tenantId, static (_, state) => new Bucket(state.policy, state.now), (policy, now));
         if (bucket.Policy != policy)
         {
-            // Replaced, not disposed: another thread may be acquiring from the old bucket right now, and without the
-            // replenishment timer there is nothing to release.
-            var fresh = new Bucket(policy);
+            // Replaced, not reset: another thread may be deciding on the old bucket right now.
+            var fresh = new Bucket(policy, now);
             bucket = _buckets.TryUpdate(tenantId, fresh, bucket) ? fresh : _buckets.GetOrAdd(tenantId, fresh);
         }
 
-        return bucket.Acquire(source);
+        return bucket.Acquire(now, _time.TimestampFrequency, source);
     }
 
     /// <summary>Drops the buckets of tenants for which <paramref name="keep"/> is false.</summary>
@@ -49,39 +61,35 @@ internal sealed class LocalRateLimiters
         }
     }
 
-    private sealed class Bucket
+    private sealed class Bucket(RateLimitPolicy policy, long created)
     {
-        private readonly TokenBucketRateLimiter _limiter;
+        private readonly Lock _gate = new();
 
-        public Bucket(RateLimitPolicy policy)
+        // The theoretical arrival time, in timestamp ticks since the bucket was created (small, so exact as a double).
+        private double _tat;
+
+        public RateLimitPolicy Policy { get; } = policy;
+
+        public RateLimitDecision Acquire(long timestamp, long frequency, RateLimitSource source)
         {
-            Policy = policy;
-            _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            var interval = frequency / Policy.Rate;
+            var capacity = interval * Policy.Burst;
+            var now = (double)(timestamp - created);
+            lock (_gate)
             {
-                TokenLimit = policy.Burst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(TimeSpan.TicksPerSecond / policy.Rate))),
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            });
-        }
+                var ahead = Math.Max(0, _tat - now);
+                var available = Math.Floor(((capacity - ahead) / interval) + 1e-9);
+                if (available < 1)
+                {
+                    return new RateLimitDecision(false, Policy, 0, Seconds(ahead + interval - capacity, frequency), Seconds(ahead, frequency), source);
+                }
 
-        public RateLimitPolicy Policy { get; }
-
-        public RateLimitDecision Acquire(RateLimitSource source)
-        {
-            _limiter.TryReplenish();
-            using var lease = _limiter.AttemptAcquire(1);
-            var available = _limiter.GetStatistics()?.CurrentAvailablePermits ?? 0;
-            var missing = Math.Max(0, Policy.Burst - available);
-            var resetAfter = TimeSpan.FromSeconds(missing / Policy.Rate);
-            if (lease.IsAcquired)
-            {
-                return new RateLimitDecision(true, Policy, available, TimeSpan.Zero, resetAfter, source);
+                ahead += interval;
+                _tat = now + ahead;
+                return new RateLimitDecision(true, Policy, (long)available - 1, TimeSpan.Zero, Seconds(ahead, frequency), source);
             }
-
-            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1 / Policy.Rate);
-            return new RateLimitDecision(false, Policy, 0, retryAfter, resetAfter, source);
         }
+
+        private static TimeSpan Seconds(double ticks, long frequency) => TimeSpan.FromSeconds(ticks / frequency);
     }
 }

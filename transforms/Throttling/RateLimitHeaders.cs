@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -30,21 +31,29 @@ internal static class RateLimitHeaders
     /// <summary>Header with the remaining quota.</summary>
     public const string RateLimitHeader = "RateLimit";
 
+    // Values that repeat request after request (the policy of a tier at a rate, a refusal's figures) are formatted once.
+    // Their keys come from configuration (tier names, rates) and small numbers, so they stay few; a bound guards anyway.
+    private const int MaxCachedValues = 4096;
+    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(string Name, double Rate), string> Policies = new();
+    private static readonly ConcurrentDictionary<(string Name, long RetryAfter), (string RateLimit, string RetryAfter)> Refusals = new();
+
     /// <summary>Sets the headers for <paramref name="decision"/> under the policy named <paramref name="policyName"/>.</summary>
     public static void Apply(IHeaderDictionary headers, string policyName, RateLimitDecision decision)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        var name = SfString(policyName);
-        headers[PolicyHeader] = FormatPolicy(name, decision.Policy.Rate);
+        var name = Cached(Names, policyName, static n => SfString(n));
+        headers[PolicyHeader] = Cached(Policies, (Name: name, Rate: decision.Policy.Rate), static k => FormatPolicy(k.Name, k.Rate));
         if (decision.Allowed)
         {
             headers[RateLimitHeader] = FormatRemaining(name, Math.Max(0, decision.Remaining), CeilingSeconds(decision.ResetAfter, minimum: 0));
         }
         else
         {
-            var retryAfter = RetryAfterSeconds(decision.RetryAfter);
-            headers[RateLimitHeader] = FormatRemaining(name, 0, retryAfter);
-            headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            var refusal = Cached(Refusals, (Name: name, RetryAfter: RetryAfterSeconds(decision.RetryAfter)),
+                static k => (RateLimit: FormatRemaining(k.Name, 0, k.RetryAfter), RetryAfter: k.RetryAfter.ToString(CultureInfo.InvariantCulture)));
+            headers[RateLimitHeader] = refusal.RateLimit;
+            headers.RetryAfter = refusal.RetryAfter;
         }
     }
 
@@ -96,6 +105,22 @@ internal static class RateLimitHeaders
 
     private static string FormatRemaining(string name, long remaining, long seconds) =>
         string.Create(CultureInfo.InvariantCulture, $"{name};r={remaining};t={seconds}");
+
+    private static TValue Cached<TKey, TValue>(ConcurrentDictionary<TKey, TValue> cache, TKey key, Func<TKey, TValue> format)
+        where TKey : notnull
+    {
+        if (cache.TryGetValue(key, out var value))
+        {
+            return value;
+        }
+
+        if (cache.Count >= MaxCachedValues)
+        {
+            cache.Clear();
+        }
+
+        return cache.GetOrAdd(key, format);
+    }
 
     private static long CeilingSeconds(TimeSpan value, long minimum) =>
         Math.Max(minimum, (long)Math.Ceiling(Math.Max(0, value.TotalSeconds) - 1e-9));

@@ -19,6 +19,7 @@ internal sealed class TenantThrottlingStage : IGatewayStage
     private readonly HotTenantDetector _hot;
     private readonly TenantLimitPolicy _limits;
     private readonly IRequestPrefetch[] _prefetches;
+    private readonly ProblemBodies<RefusalBody> _bodies = new();
 
     /// <summary>Creates the stage; <paramref name="prefetches"/> start later stages' Redis work while an admission waits on Redis.</summary>
     public TenantThrottlingStage(TenantRateLimiter limiter, HotTenantDetector hot, TenantLimitPolicy limits, IEnumerable<IRequestPrefetch> prefetches)
@@ -61,7 +62,7 @@ internal sealed class TenantThrottlingStage : IGatewayStage
         await Decide(context, request, decision, limit.AutoThrottled, next).ConfigureAwait(false);
     }
 
-    private static Task Decide(HttpContext context, GatewayRequest request, RateLimitDecision decision, bool autoThrottled, RequestDelegate next)
+    private Task Decide(HttpContext context, GatewayRequest request, RateLimitDecision decision, bool autoThrottled, RequestDelegate next)
     {
         var tier = request.Tier!;
         RateLimitHeaders.Apply(context.Response.Headers, tier.Name, decision);
@@ -74,21 +75,31 @@ internal sealed class TenantThrottlingStage : IGatewayStage
         request.Outcome = RequestOutcome.Throttled;
         request.ThrottleDecision = autoThrottled ? ThrottleDecision.AutoThrottle : ThrottleDecision.RateLimit;
 
-        var limit = decision.Policy.Rate;
-        var retryAfter = RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter);
-        var detail = autoThrottled
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"Tenant '{request.TenantId}' ({tier.Name} tier) is auto-throttled to {limit:0.##} requests per second (of {tier.MaxQps}) for taking more than its share of a saturated upstream; retry after {retryAfter} s.")
-            : string.Create(CultureInfo.InvariantCulture,
-                $"Tenant '{request.TenantId}' ({tier.Name} tier) is limited to {limit:0.##} requests per second; retry after {retryAfter} s.");
-        return ProblemWriter.WriteAsync(context, ProblemKind.RateLimited, detail, request.TenantId, tier.Name,
-            new Dictionary<string, object?>
-            {
-                ["limit_qps"] = Math.Round(limit, 3),
-                ["max_qps"] = tier.MaxQps,
-                ["burst"] = decision.Policy.Burst,
-                ["retry_after_s"] = retryAfter,
-                ["reason"] = request.ThrottleDecision.Label(),
-            });
+        // A tenant over its limit is refused many times with the same figures: the body is serialized once per set.
+        var key = new RefusalBody(request.TenantId!, tier.Name, tier.MaxQps, decision.Policy.Rate, decision.Policy.Burst,
+            RateLimitHeaders.RetryAfterSeconds(decision.RetryAfter), request.ThrottleDecision, context.Request.Path.Value);
+        return ProblemWriter.WriteBodyAsync(context, ProblemKind.RateLimited, _bodies.Get(key, 0, static (k, _) => k.Serialize()));
+    }
+
+    /// <summary>Everything a 429 body depends on.</summary>
+    private readonly record struct RefusalBody(string TenantId, string Tier, int MaxQps, double Limit, int Burst, long RetryAfter, ThrottleDecision Reason, string? Path)
+    {
+        public byte[] Serialize()
+        {
+            var detail = Reason == ThrottleDecision.AutoThrottle
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"Tenant '{TenantId}' ({Tier} tier) is auto-throttled to {Limit:0.##} requests per second (of {MaxQps}) for taking more than its share of a saturated upstream; retry after {RetryAfter} s.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Tenant '{TenantId}' ({Tier} tier) is limited to {Limit:0.##} requests per second; retry after {RetryAfter} s.");
+            return ProblemWriter.Serialize(ProblemKind.RateLimited, detail, Path, TenantId, Tier,
+                new Dictionary<string, object?>
+                {
+                    ["limit_qps"] = Math.Round(Limit, 3),
+                    ["max_qps"] = MaxQps,
+                    ["burst"] = Burst,
+                    ["retry_after_s"] = RetryAfter,
+                    ["reason"] = Reason.Label(),
+                });
+        }
     }
 }

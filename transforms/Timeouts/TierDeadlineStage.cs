@@ -22,6 +22,7 @@ internal sealed partial class TierDeadlineStage : IGatewayStage
 {
     private readonly TimeProvider _time;
     private readonly ILogger<TierDeadlineStage> _logger;
+    private readonly DeadlineSources _sources;
 
     /// <summary>Creates the stage.</summary>
     public TierDeadlineStage(TimeProvider time, ILogger<TierDeadlineStage> logger)
@@ -30,6 +31,7 @@ internal sealed partial class TierDeadlineStage : IGatewayStage
         ArgumentNullException.ThrowIfNull(logger);
         _time = time;
         _logger = logger;
+        _sources = new DeadlineSources(time);
     }
 
     /// <inheritdoc />
@@ -43,49 +45,58 @@ internal sealed partial class TierDeadlineStage : IGatewayStage
 
     private async Task WithinDeadlineAsync(HttpContext context, GatewayRequest request, TimeSpan remaining, RequestDelegate next)
     {
-        using var deadline = new CancellationTokenSource(remaining, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request.ClientAborted, deadline.Token);
-        context.RequestAborted = linked.Token;
+        // One source ends the request on the deadline or the client's abort: a pooled one, armed for this request, so a
+        // request allocates no timer and no linked source.
+        var deadline = _sources.Rent(remaining);
+        var clientAborted = request.ClientAborted.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), deadline);
+        request.Deadline = deadline;
+        context.RequestAborted = deadline.Token;
         context.Response.OnStarting(static state =>
         {
-            var (response, deadline) = ((HttpResponse, CancellationTokenSource))state;
-            if (EventStreams.Is(response.ContentType))
+            var context = (HttpContext)state;
+            if (EventStreams.Is(context.Response.ContentType) && context.GetGatewayRequest().Deadline is { } deadline)
             {
-                try
-                {
-                    deadline.CancelAfter(Timeout.InfiniteTimeSpan);
-                }
-                catch (ObjectDisposedException)
-                {
-                    // The stage has already finished; nothing left to disarm.
-                }
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
             }
 
             return Task.CompletedTask;
-        }, (context.Response, deadline));
+        }, context);
 
         var cutShort = true;
+        var timedOut = false;
         try
         {
-            await next(context);
+            try
+            {
+                await next(context);
 
-            // YARP reports a body cut short by the deadline through its error feature rather than an exception.
-            cutShort = ForwardingErrors.Failed(context);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested)
-        {
-            // A stage gave up because of the deadline; answered below.
+                // YARP reports a body cut short by the deadline through its error feature rather than an exception.
+                cutShort = ForwardingErrors.Failed(context);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested)
+            {
+                // A stage gave up because of the deadline; answered below.
+            }
+            finally
+            {
+                context.RequestAborted = request.ClientAborted;
+            }
+
+            // A response written in full just as the deadline passed is kept (the SLA metric counts it as over budget), and
+            // so is one a stage completed itself; one cut short is answered with 504, or the connection aborted when headers
+            // are already out. Upstream failures within the deadline are the edge's to answer.
+            timedOut = deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested && !request.ResponseCompleted
+                && (cutShort || !context.Response.HasStarted);
         }
         finally
         {
-            context.RequestAborted = request.ClientAborted;
+            // A response that starts after the stage has returned must not disarm a source another request holds by then.
+            request.Deadline = null;
+            await clientAborted.DisposeAsync();
+            _sources.Return(deadline);
         }
 
-        // A response written in full just as the deadline passed is kept (the SLA metric counts it as over budget), and so
-        // is one a stage completed itself; one cut short is answered with 504, or the connection aborted when headers are
-        // already out. Upstream failures within the deadline are the edge's to answer.
-        if (deadline.IsCancellationRequested && !request.ClientAborted.IsCancellationRequested && !request.ResponseCompleted
-            && (cutShort || !context.Response.HasStarted))
+        if (timedOut)
         {
             await TimedOutAsync(context, request);
         }

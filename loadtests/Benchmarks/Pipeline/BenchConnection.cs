@@ -127,14 +127,15 @@ internal sealed class BenchConnection<TContext> : BenchConnection, IFeatureColle
         }
     }
 
-    // IFeatureCollection: this object serves the common features; anything else goes to a side collection.
+    // IFeatureCollection: this object serves the common features; what the pipeline sets (its own features, or a
+    // replacement of one of ours, like the cache's response capture) goes to a side collection that wins.
     public bool IsReadOnly => false;
 
     public int Revision => _revision;
 
     public object? this[Type key]
     {
-        get => Get(key) ?? _others.GetValueOrDefault(key);
+        get => _others.Count > 0 && _others.TryGetValue(key, out var set) ? set : Get(key);
         set => SetOther(key, value);
     }
 

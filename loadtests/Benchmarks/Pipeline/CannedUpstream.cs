@@ -34,6 +34,7 @@ internal sealed class CannedUpstream : IForwarderHttpClientFactory
                 Content = new ByteArrayContent(Answer),
             };
             response.Content.Headers.ContentType = Json;
+            response.Content.Headers.ContentLength = Answer.Length; // sent as a header, as a real server does
             return response;
         }
     }

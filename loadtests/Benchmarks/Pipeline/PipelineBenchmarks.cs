@@ -80,6 +80,9 @@ public class PipelineBenchmarks
         _empty = empty.Connect();
     }
 
+    /// <summary>The response headers of the last request (for the check run).</summary>
+    internal Microsoft.AspNetCore.Http.IHeaderDictionary LastResponseHeaders => _connection.ResponseHeaders;
+
     [GlobalCleanup]
     public async Task CleanupAsync()
     {

@@ -1,4 +1,5 @@
 using Gateway.Transforms.Throttling;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Throttling;
 
@@ -7,8 +8,8 @@ public sealed class LocalRateLimitersTests
     [Fact]
     public void Acquire_BurstExhausted_RefusesWithRetryAfterOfOneInterval()
     {
-        // Arrange: 1 request per second, bucket of 3; a tight loop refills far less than one token.
-        var limiters = new LocalRateLimiters();
+        // Arrange: 1 request per second, bucket of 3, all requests at one instant.
+        var limiters = new LocalRateLimiters(new FakeTimeProvider());
         var policy = new RateLimitPolicy(1, 3);
 
         // Act
@@ -18,7 +19,7 @@ public sealed class LocalRateLimitersTests
         Assert.Equal([true, true, true, false], decisions.Select(d => d.Allowed));
         Assert.Equal([2L, 1L, 0L, 0L], decisions.Select(d => d.Remaining));
         Assert.Equal(TimeSpan.FromSeconds(1), decisions[3].RetryAfter);
-        Assert.InRange(decisions[3].ResetAfter.TotalSeconds, 2.9, 3.0);
+        Assert.Equal(TimeSpan.FromSeconds(3), decisions[3].ResetAfter);
         Assert.All(decisions, d => Assert.Equal(RateLimitSource.Embedded, d.Source));
     }
 
@@ -37,6 +38,26 @@ public sealed class LocalRateLimitersTests
 
         // Assert
         Assert.True(again.Allowed);
+    }
+
+    [Fact]
+    public void Acquire_TwiceTheRateForTenSeconds_AdmitsRateTimesDurationPlusBurst()
+    {
+        // Arrange: 50 req/s, burst 5, requests every 10 ms (100 req/s).
+        var time = new FakeTimeProvider();
+        var limiters = new LocalRateLimiters(time);
+        var policy = new RateLimitPolicy(50, 5);
+
+        // Act
+        var admitted = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            admitted += limiters.Acquire("t", policy, RateLimitSource.Embedded).Allowed ? 1 : 0;
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // Assert: 50 x 9.99 s + 5, exactly (GCRA on a test clock).
+        Assert.Equal(504, admitted);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -16,31 +15,37 @@ internal static class CacheEntrySerializer
     private const byte Version = 2;
     private const byte VersionWithoutExpiry = 1;
 
-    /// <summary>Encodes <paramref name="entry"/>.</summary>
+    /// <summary>Encodes <paramref name="entry"/> into one array of exactly its size.</summary>
     public static byte[] Serialize(CacheEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var writer = new ArrayBufferWriter<byte>(64 + entry.Body.Length + (entry.Headers.Count * 48));
-        Write(writer, [Magic, Version]);
-        WriteString(writer, entry.TenantId);
-        WriteUInt16(writer, checked((ushort)entry.StatusCode));
-        Span<byte> time = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(time, entry.StoredAt.ToUnixTimeMilliseconds());
-        Write(writer, time);
-        BinaryPrimitives.WriteInt64BigEndian(time, (entry.ExpiresAt ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds());
-        Write(writer, time);
-        WriteUInt16(writer, checked((ushort)entry.Headers.Count));
-        foreach (var (name, value) in entry.Headers)
+        var headers = entry.Headers;
+        var size = 2 + StringSize(entry.TenantId) + 2 + 8 + 8 + 2 + 4 + entry.Body.Length;
+        for (var i = 0; i < headers.Count; i++)
         {
-            WriteString(writer, name);
-            WriteString(writer, value);
+            size += StringSize(headers[i].Key) + StringSize(headers[i].Value);
         }
 
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(length, checked((uint)entry.Body.Length));
-        Write(writer, length);
-        Write(writer, entry.Body.Span);
-        return writer.WrittenSpan.ToArray();
+        var value = new byte[size];
+        var span = value.AsSpan();
+        span[0] = Magic;
+        span[1] = Version;
+        var offset = 2;
+        WriteString(span, ref offset, entry.TenantId);
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], checked((ushort)entry.StatusCode));
+        BinaryPrimitives.WriteInt64BigEndian(span[(offset + 2)..], entry.StoredAt.ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteInt64BigEndian(span[(offset + 10)..], (entry.ExpiresAt ?? DateTimeOffset.MaxValue).ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteUInt16BigEndian(span[(offset + 18)..], checked((ushort)headers.Count));
+        offset += 20;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            WriteString(span, ref offset, headers[i].Key);
+            WriteString(span, ref offset, headers[i].Value);
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], checked((uint)entry.Body.Length));
+        entry.Body.Span.CopyTo(span[(offset + 4)..]);
+        return value;
     }
 
     /// <summary>Decodes <paramref name="value"/> for <paramref name="readerTenant"/>; the entry is returned only when it is theirs.</summary>
@@ -100,26 +105,13 @@ internal static class CacheEntrySerializer
         }
     }
 
-    private static void WriteString(ArrayBufferWriter<byte> writer, string value)
-    {
-        var count = Encoding.UTF8.GetByteCount(value);
-        WriteUInt16(writer, checked((ushort)count));
-        var span = writer.GetSpan(count);
-        Encoding.UTF8.GetBytes(value, span);
-        writer.Advance(count);
-    }
+    private static int StringSize(string value) => 2 + checked((ushort)Encoding.UTF8.GetByteCount(value));
 
-    private static void WriteUInt16(ArrayBufferWriter<byte> writer, ushort value)
+    private static void WriteString(Span<byte> span, ref int offset, string value)
     {
-        Span<byte> bytes = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(bytes, value);
-        Write(writer, bytes);
-    }
-
-    private static void Write(ArrayBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(writer.GetSpan(bytes.Length));
-        writer.Advance(bytes.Length);
+        var count = Encoding.UTF8.GetBytes(value, span[(offset + 2)..]);
+        BinaryPrimitives.WriteUInt16BigEndian(span[offset..], (ushort)count);
+        offset += 2 + count;
     }
 
     private static string ReadString(ReadOnlySpan<byte> span, ref int offset)

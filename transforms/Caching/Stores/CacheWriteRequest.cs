@@ -1,5 +1,3 @@
-using Gateway.Transforms.Caching.Serialization;
-
 namespace Gateway.Transforms.Caching.Stores;
 
 /// <summary>A write.</summary>
@@ -10,7 +8,6 @@ namespace Gateway.Transforms.Caching.Stores;
 /// <param name="Ttl">Entry lifetime.</param>
 /// <param name="LimitBytes">Quota times the write threshold: usage after the write must stay at or under it.</param>
 /// <param name="MetadataTtl">Lifetime given to the tenant's index, sizes, stats and generation keys (only ever extended).</param>
-/// <param name="Entry">The entry <paramref name="Value"/> encodes, for a store that also keeps it decoded (the near-cache).</param>
 internal sealed record CacheWriteRequest(
     string TenantId,
     string KeyHash,
@@ -18,5 +15,4 @@ internal sealed record CacheWriteRequest(
     ReadOnlyMemory<byte> Value,
     TimeSpan Ttl,
     long LimitBytes,
-    TimeSpan MetadataTtl,
-    CacheEntry? Entry = null);
+    TimeSpan MetadataTtl);

@@ -69,6 +69,9 @@ public sealed class GatewayRequest
     /// </summary>
     public bool StreamCutShort { get; set; }
 
+    /// <summary>The source of the tier deadline while the deadline stage runs (it disarms it for a starting event stream).</summary>
+    internal CancellationTokenSource? Deadline { get; set; }
+
     /// <summary>The request body when a stage had to buffer it; later stages reuse it instead of reading again.</summary>
     public ReadOnlyMemory<byte>? BufferedBody { get; set; }
 

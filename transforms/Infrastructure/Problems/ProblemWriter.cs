@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Gateway.Transforms.Infrastructure.Problems;
 
@@ -49,6 +50,20 @@ public static class ProblemWriter
         IReadOnlyDictionary<string, object?>? extensions = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return context.Response.HasStarted
+            ? WriteBodyAsync(context, kind, [])
+            : WriteBodyAsync(context, kind, Serialize(kind, detail, context.Request.Path.Value, tenant, tier, extensions));
+    }
+
+    /// <summary>
+    /// As <see cref="WriteAsync"/>, with a body <see cref="Serialize"/> made before: for refusals answered so often that
+    /// their bodies are kept (<see cref="ProblemBodies{TKey}"/>). The bytes must be exactly what <see cref="Serialize"/>
+    /// gives for this request.
+    /// </summary>
+    internal static Task WriteBodyAsync(HttpContext context, ProblemKind kind, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(body);
         var response = context.Response;
         if (response.HasStarted)
         {
@@ -56,12 +71,7 @@ public static class ProblemWriter
             return Task.CompletedTask;
         }
 
-        var preserved = PreservedHeaders(response);
-        response.Clear();
-        foreach (var (name, value) in preserved)
-        {
-            response.Headers[name] = value;
-        }
+        Reset(response);
 
         if (HasLargeUnreadBody(context))
         {
@@ -72,7 +82,6 @@ public static class ProblemWriter
         response.StatusCode = StatusOf(kind);
         response.ContentType = ContentType;
         response.Headers.CacheControl = "no-store";
-        var body = Serialize(kind, detail, context.Request.Path.Value, tenant, tier, extensions);
         response.ContentLength = body.Length;
 
         // The request-abort token may be the tier deadline that has just fired; the problem must still go out.
@@ -90,28 +99,8 @@ public static class ProblemWriter
         return large && context.Features.Get<Context.GatewayRequest>()?.BufferedBody is null;
     }
 
-    private static List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> PreservedHeaders(HttpResponse response)
-    {
-        // Rate-limit and retry hints, the bearer challenge, the allowed methods and a "Connection: close" set by earlier
-        // stages belong on the error too.
-        var kept = new List<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>();
-        foreach (var header in response.Headers)
-        {
-            if (header.Key.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("Allow", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("X-Cache", StringComparison.OrdinalIgnoreCase)
-                || header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
-            {
-                kept.Add(header);
-            }
-        }
-
-        return kept;
-    }
-
-    private static byte[] Serialize(ProblemKind kind, string detail, string? instance, string? tenant, string? tier, IReadOnlyDictionary<string, object?>? extensions)
+    /// <summary>The problem+json body of <paramref name="kind"/> for a request to <paramref name="instance"/>.</summary>
+    internal static byte[] Serialize(ProblemKind kind, string detail, string? instance, string? tenant, string? tier, IReadOnlyDictionary<string, object?>? extensions)
     {
         using var buffer = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -150,6 +139,54 @@ public static class ProblemWriter
 
         return buffer.ToArray();
     }
+
+    /// <summary>
+    /// What <c>HttpResponse.Clear()</c> does, except for the headers earlier stages set for the error too: rate-limit and
+    /// retry hints, the bearer challenge, the allowed methods, <c>X-Cache</c> and a <c>Connection: close</c>. Removes in place rather than
+    /// clearing and copying back, so a response with nothing to drop costs nothing.
+    /// </summary>
+    private static void Reset(HttpResponse response)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        if (response.HttpContext.Features.Get<IHttpResponseFeature>() is { } feature)
+        {
+            feature.ReasonPhrase = null;
+        }
+
+        var headers = response.Headers;
+        if (headers.Count > 0)
+        {
+            List<string>? doomed = null;
+            foreach (var header in headers)
+            {
+                if (!IsPreserved(header.Key))
+                {
+                    (doomed ??= []).Add(header.Key);
+                }
+            }
+
+            if (doomed is not null)
+            {
+                foreach (var name in doomed)
+                {
+                    headers.Remove(name);
+                }
+            }
+        }
+
+        if (response.Body.CanSeek)
+        {
+            response.Body.SetLength(0);
+        }
+    }
+
+    private static bool IsPreserved(string name) =>
+        name.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Retry-After", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("WWW-Authenticate", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("X-Cache", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Connection", StringComparison.OrdinalIgnoreCase);
 
     private static string Slug(ProblemKind kind) => kind switch
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Config.Reload;
+using System.Runtime.InteropServices;
 using Gateway.Config.Tiers;
 using Gateway.Transforms.Caching.Serialization;
 
@@ -141,7 +142,10 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
         var size = write.Value.Length;
 
         // Decoded once here, outside the lock, so that hits replay the entry without decoding or allocating.
-        var decoded = Item.Create(write.Value.ToArray(), 0, write.TenantId);
+        var value = MemoryMarshal.TryGetArray(write.Value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : write.Value.ToArray();
+        var decoded = Item.Create(value, 0, write.TenantId);
         lock (state.Gate)
         {
             if (state.Generation != write.Generation)

@@ -1,6 +1,5 @@
 using Gateway.Config.Reload;
 using Gateway.Config.Settings;
-using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores.Redis;
 
 namespace Gateway.Transforms.Caching.Stores.Near;
@@ -9,8 +8,9 @@ namespace Gateway.Transforms.Caching.Stores.Near;
 /// The Redis store with this node's <see cref="NearCache"/> in front of it. A lookup first resolves the tenant's
 /// generation (this node's copy, trusted for at most a second and dropped when another node announces an invalidation),
 /// then looks in the near-cache under that generation: a hit there costs no round trip. Otherwise it reads Redis and
-/// keeps what it found; entries this node stores are kept too. Writes, quota accounting, invalidation, usage and the
-/// shared counters are the Redis store's, so accounting stays exact in Redis and every node's lookups are counted.
+/// keeps what it found. Entries are kept only once read back (a second request for them), not when stored, so a stream of
+/// one-off answers does not churn the near-cache. Writes, quota accounting, invalidation, usage and the shared counters
+/// are the Redis store's, so accounting stays exact in Redis and every node's lookups are counted.
 /// </summary>
 /// <remarks>
 /// An entry is served from memory at most until its Redis expiry, and never after the tenant's generation moved on as
@@ -69,17 +69,7 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
     public void RecordLookup(string tenantId, bool hit) => _inner.RecordLookup(tenantId, hit);
 
     /// <inheritdoc />
-    public async ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        var result = await _inner.SetAsync(write, cancellationToken).ConfigureAwait(false);
-        if (result.Status == CacheWriteStatus.Stored && write.Entry is { } entry)
-        {
-            Keep(write.TenantId, write.Generation, write.KeyHash, entry);
-        }
-
-        return result;
-    }
+    public ValueTask<CacheWriteResult> SetAsync(CacheWriteRequest write, CancellationToken cancellationToken) => _inner.SetAsync(write, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<CacheInvalidationResult?> InvalidateAsync(string tenantId, TimeSpan metadataTtl, CancellationToken cancellationToken)
@@ -103,7 +93,10 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
 
     private ValueTask<CacheLookupResult> Lookup(string tenantId, string keyHash, long? generation, CancellationToken cancellationToken)
     {
-        if (generation is not { } current)
+        // While Redis is known to be down (or its circuit open) the cache is bypassed as a whole, near-cache included,
+        // as /readyz says; within the generation's second of trust serving from memory would be safe, but not what
+        // operators are told.
+        if (generation is not { } current || !_inner.IsAvailable)
         {
             return new ValueTask<CacheLookupResult>(CacheLookupResult.Unavailable);
         }
@@ -123,21 +116,12 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
     private async ValueTask<CacheLookupResult> ReadAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
     {
         var read = await _inner.LookupAsync(tenantId, generation, keyHash, cancellationToken).ConfigureAwait(false);
-        if (read.Status == CacheLookupStatus.Hit)
+        if (read.Status == CacheLookupStatus.Hit && NearCacheShares.Of(_settings.Current, tenantId) is > 0 and var share)
         {
-            Keep(tenantId, generation, keyHash, read.Entry!);
+            _near.Put(tenantId, generation, keyHash, read.Entry!, share);
         }
 
         return read;
-    }
-
-    private void Keep(string tenantId, long generation, string keyHash, CacheEntry entry)
-    {
-        var share = NearCacheShares.Of(_settings.Current, tenantId);
-        if (share > 0)
-        {
-            _near.Put(tenantId, generation, keyHash, entry, share);
-        }
     }
 
     private void OnSettingsChanged(GatewaySettings settings) => _near.Retain(tenantId => NearCacheShares.Of(settings, tenantId));
