@@ -77,7 +77,7 @@ internal sealed class SharedRateLimiter : ISharedLimiter
         // limiter can answer at once.
         try
         {
-            return await call.WaitAsync(budget, time).ConfigureAwait(false);
+            return await RedisBudget.WaitAsync(call, budget, time, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -9,7 +9,8 @@ namespace Gateway.Transforms.Infrastructure.Redis;
 /// <summary>
 /// Runs Redis calls on the request path within a budget of tens of milliseconds and behind a circuit
 /// breaker. A failure is never an exception to the caller: it gets <c>Succeeded = false</c> and falls back
-/// (cache bypass, local limits). Only the caller's own cancellation (the tier deadline) propagates.
+/// (cache bypass, local limits). Only the caller's own cancellation (the tier deadline) propagates. A budget that
+/// expires while the gateway itself was stalled is not Redis's failure (<see cref="RedisBudget"/>).
 /// </summary>
 /// <remarks>
 /// On a Redis Cluster a call made for a key is guarded by the breaker of that key's hash slot: when one master dies,
@@ -113,7 +114,7 @@ internal sealed partial class RedisGuard : IReadinessCheck
 
         try
         {
-            var value = await call.WaitAsync(_budget, _time, cancellationToken).ConfigureAwait(false);
+            var value = await RedisBudget.WaitAsync(call, _budget, _time, cancellationToken).ConfigureAwait(false);
             breaker.RecordSuccess();
             if (breaker != Breaker)
             {
