@@ -261,7 +261,83 @@ public sealed class TenantTokenValidatorTests
         Assert.True(check.IsValid, check.Failure);
     }
 
+    [Fact]
+    public async Task ValidateHeaderAsync_SameBadTokenRepeated_CheckedOnceThenAnsweredFromMemory()
+    {
+        // Arrange: a token signed with a key the gateway does not trust.
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var header = "Bearer " + TokenCommand.Mint(OtherKey(), "tenant-a", "user@tenant-a", null, TimeSpan.FromHours(1), _time.GetUtcNow());
+
+        // Act
+        var checks = new List<TokenCheck>();
+        for (var i = 0; i < 50; i++)
+        {
+            checks.Add(await validator.ValidateHeaderAsync(header));
+        }
+
+        // Assert
+        Assert.All(checks, c => Assert.Equal("The bearer token's signature is invalid.", c.Failure));
+        Assert.Equal(1, validator.SignatureChecks);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_RejectedTokenAfterItsMemoryLapses_CheckedAgain()
+    {
+        // Arrange
+        var validator = new TenantTokenValidator(new TestGatewaySettings(), _time);
+        var token = TokenCommand.Mint(OtherKey(), "tenant-a", "user@tenant-a", null, TimeSpan.FromHours(1), _time.GetUtcNow());
+        await validator.ValidateAsync(token);
+
+        // Act
+        _time.Advance(TenantTokenValidator.RejectionMemory - TimeSpan.FromMilliseconds(1));
+        await validator.ValidateAsync(token);
+        var withinMemory = validator.SignatureChecks;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var afterMemory = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.Equal(1, withinMemory);
+        Assert.Equal(2, validator.SignatureChecks);
+        Assert.False(afterMemory.IsValid);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_KeyRotatedToTheOneThatSignedARejectedToken_Accepted()
+    {
+        // Arrange: rejected under the current key.
+        var settings = new TestGatewaySettings();
+        var validator = new TenantTokenValidator(settings, _time);
+        var token = TokenCommand.Mint(OtherKey(), "tenant-a", "user@tenant-a", null, TimeSpan.FromHours(1), _time.GetUtcNow());
+        Assert.False((await validator.ValidateAsync(token)).IsValid);
+
+        // Act: a reload makes that token's key the trusted one.
+        settings.Reload(o => o.Jwt.SigningKey = OtherKey().SigningKey);
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+    }
+
+    [Fact]
+    public async Task ValidateAsync_NotValidForAFewSecondsMore_NotRememberedAsRejected()
+    {
+        // Arrange: valid from 5 s on, less than the rejection memory.
+        var validator = new TenantTokenValidator(new TestGatewaySettings(o => o.Jwt.ClockSkewSeconds = 0), _time);
+        var token = TokenCommand.Mint(Jwt(), "tenant-a", "user@tenant-a", null, TimeSpan.FromMinutes(10), _time.GetUtcNow().AddSeconds(5));
+        Assert.False((await validator.ValidateAsync(token)).IsValid);
+
+        // Act
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var check = await validator.ValidateAsync(token);
+
+        // Assert
+        Assert.True(check.IsValid, check.Failure);
+    }
+
     private static JwtOptions Jwt() => TestGatewaySettings.ValidOptions().Jwt;
+
+    private static JwtOptions OtherKey() =>
+        new() { Issuer = Jwt().Issuer, Audience = Jwt().Audience, SigningKey = "some-other-unit-test-signing-key-0123456789abcdef" };
 
     /// <summary>A clock that runs <see cref="OnNextUtcNow"/> once, the next time it is read: a hook into the middle of a validation.</summary>
     private sealed class HookedTime(TimeProvider inner) : TimeProvider

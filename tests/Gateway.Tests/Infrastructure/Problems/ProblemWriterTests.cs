@@ -119,6 +119,26 @@ public sealed class ProblemWriterTests
     }
 
     [Fact]
+    public async Task WriteBodyAsync_BodySerializedBefore_SameResponseAsWriteAsync()
+    {
+        // Arrange: the same refusal, once serialized per request and once from a kept body.
+        var extensions = new Dictionary<string, object?> { ["limit_qps"] = 1.5, ["reason"] = "rate_limit" };
+        var direct = NewContext();
+        var kept = NewContext();
+        direct.Request.Path = kept.Request.Path = "/query";
+        var body = ProblemWriter.Serialize(ProblemKind.RateLimited, "slow down", "/query", "tenant-b", "gold", extensions);
+
+        // Act
+        await ProblemWriter.WriteAsync(direct, ProblemKind.RateLimited, "slow down", "tenant-b", "gold", extensions);
+        await ProblemWriter.WriteBodyAsync(kept, ProblemKind.RateLimited, body);
+
+        // Assert
+        Assert.Equal(((MemoryStream)direct.Response.Body).ToArray(), ((MemoryStream)kept.Response.Body).ToArray());
+        Assert.Equal(direct.Response.StatusCode, kept.Response.StatusCode);
+        Assert.Equal(direct.Response.Headers.OrderBy(h => h.Key), kept.Response.Headers.OrderBy(h => h.Key));
+    }
+
+    [Fact]
     public async Task WriteAsync_ResponseAlreadyStarted_AbortsInsteadOfWriting()
     {
         // Arrange
