@@ -5,10 +5,20 @@ using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests.Throttling;
 
+/// <summary>A tenant limit under test: <paramref name="MaxQps"/> requests per second after a burst of <paramref name="Burst"/>.</summary>
+internal readonly record struct AccuracyLimit(int MaxQps, int Burst)
+{
+    /// <summary>The limit of the original accuracy tests: admissions one at a time, near the limit all along.</summary>
+    public static readonly AccuracyLimit Exact = new(AccuracyRun.MaxQps, AccuracyRun.Burst);
+
+    /// <summary>A burst large enough that nodes take leases (a tenth of what is available) while the bucket is full.</summary>
+    public static readonly AccuracyLimit Leasing = new(200, 200);
+}
+
 /// <summary>
-/// One accuracy measurement: a tenant limited to <see cref="MaxQps"/> (burst <see cref="Burst"/>) offered twice that
-/// for <see cref="Duration"/>, open loop. Expected admissions: <c>MaxQps × D + Burst</c> with <c>D</c> the span from the
-/// first to the last request sent.
+/// One accuracy measurement: a tenant limited to <see cref="AccuracyLimit.MaxQps"/> (burst <see cref="AccuracyLimit.Burst"/>;
+/// <see cref="MaxQps"/> and <see cref="Burst"/> by default) offered twice that for <see cref="Duration"/>, open loop.
+/// Expected admissions: <c>MaxQps × D + Burst</c> with <c>D</c> the span from the first to the last request sent.
 /// </summary>
 /// <remarks>
 /// The formula holds only while the offered rate really stays above the limit. On a loaded two-core machine the
@@ -28,14 +38,15 @@ internal sealed class AccuracyRun
     public const int TolerableFallbacks = 5;
 
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(4.5);
-    private const double OfferedRate = 2 * MaxQps;
-    private static readonly double DisturbanceSeconds = (double)Burst / MaxQps;
 
-    private AccuracyRun(IReadOnlyList<SentRequest> sent)
+    private readonly AccuracyLimit _limit;
+
+    private AccuracyRun(IReadOnlyList<SentRequest> sent, AccuracyLimit limit)
     {
+        _limit = limit;
         Sent = sent;
         Span = sent.Max(r => r.SentAt) - sent.Min(r => r.SentAt);
-        Expected = (MaxQps * Span) + Burst;
+        Expected = (limit.MaxQps * Span) + limit.Burst;
         Admitted = sent.Count(r => r.Status == HttpStatusCode.OK);
         Refused = sent.Count(r => r.Status == HttpStatusCode.TooManyRequests);
         var ordered = sent.OrderBy(r => r.SentAt).ToList();
@@ -59,25 +70,31 @@ internal sealed class AccuracyRun
 
     public double MaxLatency { get; }
 
-    public bool Disturbed => MaxSendGap > DisturbanceSeconds || MaxLatency > DisturbanceSeconds;
+    /// <summary>
+    /// Whether the machine starved the run: a send gap or a latency over the burst interval (<c>Burst / MaxQps</c>, the
+    /// longest pause that costs nothing).
+    /// </summary>
+    public bool Disturbed => MaxSendGap > (double)_limit.Burst / _limit.MaxQps || MaxLatency > (double)_limit.Burst / _limit.MaxQps;
 
-    public static GatewayConfigBuilder Config(KestrelUpstream upstream, string tenant, string? redis, int expectedNodes = 2)
+    public static GatewayConfigBuilder Config(KestrelUpstream upstream, string tenant, string? redis, int expectedNodes = 2, AccuracyLimit? limit = null)
     {
         ArgumentNullException.ThrowIfNull(upstream);
+        var (maxQps, burst) = limit ?? AccuracyLimit.Exact;
         var config = new GatewayConfigBuilder()
             .WithUpstream(upstream.Url)
-            .WithMeteredTenants(MaxQps, Burst, tenant)
+            .WithMeteredTenants(maxQps, burst, tenant)
             .With("Gateway:Throttling:ExpectedNodes", expectedNodes);
         return redis is null ? config : config.WithRedis(redis);
     }
 
     /// <summary>Measures until a run is within 5% or undisturbed, at most <see cref="MaxAttempts"/> times.</summary>
-    public static async Task<AccuracyRun> MeasureAsync(IReadOnlyList<GatewayInstance> nodes, string tenant, string scenario, ITestOutputHelper output)
+    public static async Task<AccuracyRun> MeasureAsync(IReadOnlyList<GatewayInstance> nodes, string tenant, string scenario, ITestOutputHelper output, AccuracyLimit? limit = null)
     {
         ArgumentNullException.ThrowIfNull(output);
+        var measured = limit ?? AccuracyLimit.Exact;
         for (var attempt = 1; ; attempt++)
         {
-            var run = new AccuracyRun(await SendAsync(nodes, tenant));
+            var run = new AccuracyRun(await SendAsync(nodes, tenant, 2.0 * measured.MaxQps), measured);
             run.Report(scenario, attempt, output);
             if (Math.Abs(run.Error) <= 0.05 || !run.Disturbed || attempt == MaxAttempts)
             {
@@ -91,10 +108,27 @@ internal sealed class AccuracyRun
         }
     }
 
-    public static async Task<IReadOnlyList<SentRequest>> SendAsync(IReadOnlyList<GatewayInstance> nodes, string tenant)
+    public static async Task<IReadOnlyList<SentRequest>> SendAsync(IReadOnlyList<GatewayInstance> nodes, string tenant, double rate = 2.0 * MaxQps)
     {
         var token = TestTokens.For(tenant);
-        return await OpenLoopSender.RunAsync(i => nodes[i % nodes.Count].Client.GetAsTenantAsync(tenant, token, i), OfferedRate, Duration);
+        return await OpenLoopSender.RunAsync(i => nodes[i % nodes.Count].Client.GetAsTenantAsync(tenant, token, i), rate, Duration);
+    }
+
+    /// <summary>Lua script calls (<c>EVAL</c> and <c>EVALSHA</c>) the Redis server on <paramref name="port"/> has run so far.</summary>
+    public static async Task<long> ScriptCallsAsync(int port)
+    {
+        var stats = await RespClient.FieldsAsync(port, "INFO", "commandstats");
+        long calls = 0;
+        foreach (var command in new[] { "cmdstat_eval", "cmdstat_evalsha" })
+        {
+            if (stats.TryGetValue(command, out var fields))
+            {
+                var value = fields.Split(',').First(f => f.StartsWith("calls=", StringComparison.Ordinal))["calls=".Length..];
+                calls += long.Parse(value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return calls;
     }
 
     public static async Task<double> FallbacksAsync(GatewayInstance gateway, string tenant) =>
@@ -137,7 +171,7 @@ internal sealed class AccuracyRun
     private void Report(string scenario, int attempt, ITestOutputHelper output)
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{scenario} (attempt {attempt}): sent {Sent.Count} over {Span:F3} s, admitted {Admitted}, refused {Refused}; expected {MaxQps} x {Span:F3} + {Burst} = {Expected:F1}; error {Error:P2}; max send gap {MaxSendGap * 1000:F0} ms, max latency {MaxLatency * 1000:F0} ms"));
+            $"{scenario} (attempt {attempt}): sent {Sent.Count} over {Span:F3} s, admitted {Admitted}, refused {Refused}; expected {_limit.MaxQps} x {Span:F3} + {_limit.Burst} = {Expected:F1}; error {Error:P2}; max send gap {MaxSendGap * 1000:F0} ms, max latency {MaxLatency * 1000:F0} ms"));
         output.WriteLine("  admitted per second of sending: " + OpenLoopSender.PerSecond(Sent, r => r.Status == HttpStatusCode.OK));
     }
 }

@@ -73,4 +73,51 @@ public sealed class RateLimitAccuracyTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine($"fallback decisions: {fallbacks}");
         Assert.InRange(fallbacks, 0, AccuracyRun.TolerableFallbacks);
     }
+
+    [Fact]
+    public async Task Admission_TwoNodesLeasingFromAFullBucketAtTwiceTheLimit_WithinFivePercentWithFewerScriptCalls()
+    {
+        // Arrange: 200 req/s with a burst of 200, so a node far below the limit takes leases (a tenth of what is
+        // available) and goes back to single admissions as the bucket empties.
+        await using var upstream = await ThrottlingTestGateway.StartFastUpstreamAsync();
+        var config = AccuracyRun.Config(upstream, "acc-lease-two", _redis.ConnectionString, limit: AccuracyLimit.Leasing);
+        await using var first = await GatewayInstance.StartAsync(config);
+        await using var second = await GatewayInstance.StartAsync(config);
+        await AccuracyRun.WaitForSharedLimiterAsync(first);
+        await AccuracyRun.WaitForSharedLimiterAsync(second);
+
+        // Act
+        var callsBefore = await AccuracyRun.ScriptCallsAsync(_redis.Port);
+        var run = await AccuracyRun.MeasureAsync([first, second], "acc-lease-two", "two nodes, shared Redis limiter, leases", output, AccuracyLimit.Leasing);
+        var calls = await AccuracyRun.ScriptCallsAsync(_redis.Port) - callsBefore;
+
+        // Assert
+        output.WriteLine($"limiter script calls: {calls} for {run.Admitted} admissions and {run.Refused} refusals (all attempts)");
+        run.AssertWithinFivePercent();
+        Assert.True(calls < run.Sent.Count, $"{calls} script calls for {run.Sent.Count} requests: no admission was leased or refusal kept");
+        Assert.InRange(await AccuracyRun.FallbacksAsync(first, "acc-lease-two"), 0, AccuracyRun.TolerableFallbacks);
+    }
+
+    [Fact]
+    public async Task Admission_TwoNodesFarBelowTheLimit_AllAdmittedWithAFractionOfTheScriptCalls()
+    {
+        // Arrange: 200 req/s offered to a limit of 1000 (burst 1000): every request is admitted, mostly from leases.
+        await using var upstream = await ThrottlingTestGateway.StartFastUpstreamAsync();
+        var limit = new AccuracyLimit(1000, 1000);
+        var config = AccuracyRun.Config(upstream, "acc-lease-far", _redis.ConnectionString, limit: limit);
+        await using var first = await GatewayInstance.StartAsync(config);
+        await using var second = await GatewayInstance.StartAsync(config);
+        await AccuracyRun.WaitForSharedLimiterAsync(first);
+        await AccuracyRun.WaitForSharedLimiterAsync(second);
+
+        // Act
+        var callsBefore = await AccuracyRun.ScriptCallsAsync(_redis.Port);
+        var sent = await AccuracyRun.SendAsync([first, second], "acc-lease-far", rate: 200);
+        var calls = await AccuracyRun.ScriptCallsAsync(_redis.Port) - callsBefore;
+
+        // Assert: a lease aims at ~100 ms of a node's traffic (~10 admissions at 100 req/s per node).
+        output.WriteLine($"far below the limit: {sent.Count} requests, {sent.Count(r => r.Status == HttpStatusCode.OK)} admitted, {calls} limiter script calls");
+        Assert.All(sent, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.True(calls <= sent.Count / 3, $"{calls} script calls for {sent.Count} admissions");
+    }
 }
