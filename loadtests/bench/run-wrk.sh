@@ -15,6 +15,8 @@
 #   N s of that arm, then collect its System.Runtime counters for N s more when dotnet-counters is installed. Every
 #   .NET process then starts with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0, so quote the table
 #   of a plain run instead),
+#   GATEWAY_ENV (unset; extra VAR=value settings for this revision's gateways only, not the baseline nor BASE_REV's, so
+#   BASE_REV=HEAD GATEWAY_ENV=... compares a runtime setting in one interleaved run; shown in the summary),
 #   BASE_REV (unset; a git revision, e.g. 50ceba0: also build the gateway of that revision from `git archive` into a
 #   temporary folder, start it twice (with its own redis-server, and embedded) and add a "base-<arm>" twin after
 #   every gateway arm of ARMS, so one run compares before and after on the same load; BASE_ARMS limits the twins).
@@ -69,6 +71,7 @@ PROFILE=${PROFILE:-0}
 ALL_ARMS="baseline miss hit-redis reject-429 reject-401 hit-embedded nginx-cache miss-embedded reject-429-embedded baseline-sim1ms miss-embedded-sim1ms"
 ARMS=${ARMS:-$ALL_ARMS}
 PROFILE_ARMS=${PROFILE_ARMS:-hit-redis}
+GATEWAY_ENV=${GATEWAY_ENV:-}
 BASE_REV=${BASE_REV:-}
 GATEWAY_ARMS="miss hit-redis reject-429 reject-401 hit-embedded miss-embedded reject-429-embedded"
 if [[ -n $BASE_REV ]]; then
@@ -334,9 +337,13 @@ gateway_config "$BACKEND_URL" "" >"$OUT/gateway-embedded.json"
 gateway_config "http://127.0.0.1:$SIM" "" >"$OUT/gateway-sim.json"
 sed 's/bench-signing-key-0123456789abcdef0123456789/some-other-key-that-the-gateway-does-not-trust/' "$OUT/gateway-embedded.json" >"$WORK/wrong-key.json"
 
-start_dotnet() { # name dll args... -> pid in $LAST_PID
+start_dotnet() { # name dll args... -> pid in $LAST_PID; this revision's gateways (not the baseline, not BASE_REV's) get GATEWAY_ENV too
   local name=$1; shift
-  dotnet "$@" >"$OUT/$name.log" 2>&1 &
+  if [[ $name == gateway* && $name != *-base && -n $GATEWAY_ENV ]]; then
+    env $GATEWAY_ENV dotnet "$@" >"$OUT/$name.log" 2>&1 &
+  else
+    dotnet "$@" >"$OUT/$name.log" 2>&1 &
+  fi
   LAST_PID=$!; PIDS+=($LAST_PID)
 }
 start_dotnet yarp "$YARP_DLL" --urls "http://127.0.0.1:$YARP" --ReverseProxy:Clusters:backend:Destinations:d1:Address="$BACKEND_URL"; YARP_PID=$LAST_PID
@@ -461,7 +468,7 @@ json.dump({
     "base_commit": "${BASE_COMMIT:-}",
     "machine": machine, "loadavg": open("/proc/loadavg").read().split()[:3],
     "backend_note": "$BACKEND_NOTE",
-    "dotnet_env": "$DOTNET_ENV",
+    "dotnet_env": "$DOTNET_ENV" + ("; gateways only: $GATEWAY_ENV" if "$GATEWAY_ENV" else ""),
     "redis_note": "$(redis-server --version | awk '{print $3}' | tr -d 'v='), standalone on loopback, no persistence (--save '' --appendonly no); $REDIS_BUDGET_NOTE",
 }, open(sys.argv[1], "w"), indent=1)
 PY
