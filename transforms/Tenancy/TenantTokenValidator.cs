@@ -354,10 +354,10 @@ public sealed class TenantTokenValidator
         }
 
         var rebuilt = new ValidationState(settings.Version, jwt, TokenValidationSetup.Build(jwt, authority), authority);
-        if (state is null || !SameJwt(state.Options, jwt))
+        if (state is not null && !SameJwt(state.Options, jwt))
         {
             // Keys, issuer or audience changed: a token accepted before may not be acceptable now, nor one rejected before
-            // unacceptable.
+            // unacceptable. (The first state has nothing to forget, and keeps the epoch the first validations read.)
             Forget();
         }
 
