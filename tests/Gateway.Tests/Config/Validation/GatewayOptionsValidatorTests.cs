@@ -74,6 +74,7 @@ public sealed class GatewayOptionsValidatorTests
         "Gateway:Fairness:ShedMarginMs",         // shed only requests that cannot start at all
         "Gateway:Limits:MaxConcurrentConnections", // no connection limit
         "Gateway:Limits:MinRequestBodyDataRate",   // no minimum upload rate
+        "Gateway:Cache:NearCacheBytes",            // no near-cache: every Redis hit is a round trip
     };
 
     public static TheoryData<string> Rules => [.. Breakers.Keys];
