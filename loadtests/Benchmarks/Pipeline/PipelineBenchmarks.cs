@@ -146,7 +146,7 @@ public class PipelineBenchmarks
         {
           "Logging": { "LogLevel": { "Default": "Warning" } },
           "Gateway": {
-            "Jwt": { "Issuer": "bench", "Audience": "rag-platform", "SigningKey": "{{Jwt.SigningKey}}" },
+            "Jwt": { "Issuer": "bench", "Audience": "rag-platform", "SigningKey": "{{Jwt.SigningKey}}", "AllowSharedSecret": true },
             "Tiers": {
               "bench": { "TimeoutMs": {{TierTimeoutMs}}, "CacheTtlSeconds": 3600, "MaxQps": 1000000, "Burst": 100000, "CacheQuota": "8GB" },
               "tiny": { "TimeoutMs": {{TierTimeoutMs}}, "CacheTtlSeconds": 3600, "MaxQps": 1, "Burst": 1, "CacheQuota": "1GB" }
