@@ -28,9 +28,10 @@ public sealed class LimitsOptions
     public double TenantBufferedShare { get; set; } = 0.25;
 
     /// <summary>
-    /// Bytes Kestrel reads ahead from one connection before the gateway consumes them (read at start-up). Kestrel's own
-    /// default is 1 MB; with many connections pushing bodies nobody reads yet that is memory outside the buffered-body
-    /// budget, so the default here is 64 KB (uploads simply wait on TCP flow control).
+    /// Bytes Kestrel reads ahead from one connection before the gateway consumes them (read at start-up): Kestrel's
+    /// <c>MaxRequestBufferSize</c> and the socket transport's <c>MaxReadBufferSize</c>, both 1 MB by default. With many
+    /// connections pushing bodies nobody reads yet that is memory outside the buffered-body budget, kept afterwards in
+    /// Kestrel's block pool, so the default here is 64 KB (uploads simply wait on TCP flow control).
     /// </summary>
     public int MaxRequestBufferBytes { get; set; } = 64 * 1024;
 

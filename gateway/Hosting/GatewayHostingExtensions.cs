@@ -9,6 +9,7 @@ using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Gateway.Hosting;
 
@@ -107,6 +108,13 @@ public static class GatewayHostingExtensions
                 ? new MinDataRate(limits.MinRequestBodyDataRate, TimeSpan.FromSeconds(limits.MinRequestBodyDataRateGraceSeconds))
                 : null;
         });
+
+        // Kestrel's MaxRequestBufferSize does not reach the socket transport: its input pipe reads ahead up to its own
+        // MaxReadBufferSize (1 MB by default) from every connection, whatever the application has consumed. 128 stalled
+        // uploads that the gateway refuses or has not admitted yet then pull about 1 MB each into Kestrel's pinned block
+        // pool, which keeps the blocks for the life of the process (issue 12, shape d: +55 MB on the pinned heap and
+        // seven gen-2 collections in one second). The same cap applies at the socket.
+        builder.Services.Configure<SocketTransportOptions>(sockets => sockets.MaxReadBufferSize = limits.MaxRequestBufferBytes);
     }
 
     private static Task WriteInternalErrorAsync(HttpContext context)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.IntegrationTests.Hosting;
@@ -20,6 +21,31 @@ public sealed class KestrelLimitsTests
         Assert.Equal(64 * 1024, limits.MaxRequestBufferSize);
         Assert.Equal(1024, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(5), limits.MinRequestBodyDataRate.GracePeriod);
+    }
+
+    [Fact]
+    public async Task Start_DefaultLimits_SocketTransportReadsAheadNoMoreThanRequestBuffer()
+    {
+        // Arrange / Act
+        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder());
+        var sockets = gateway.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+
+        // Assert: without it the transport reads 1 MB ahead of every connection, outside the buffered-body budget.
+        Assert.Equal(64 * 1024, sockets.MaxReadBufferSize);
+    }
+
+    [Fact]
+    public async Task Start_MaxRequestBufferBytesSet_SocketTransportAndKestrelUseIt()
+    {
+        // Arrange / Act
+        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder()
+            .With("Gateway:Limits:MaxRequestBufferBytes", 32 * 1024));
+        var sockets = gateway.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+        var limits = gateway.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+
+        // Assert
+        Assert.Equal(32 * 1024, sockets.MaxReadBufferSize);
+        Assert.Equal(32 * 1024, limits.MaxRequestBufferSize);
     }
 
     [Fact]
