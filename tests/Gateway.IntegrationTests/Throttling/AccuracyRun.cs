@@ -26,7 +26,9 @@ internal readonly record struct AccuracyLimit(int MaxQps, int Burst)
 /// goes out, the bucket refills only up to its burst, and the admissions of that gap are lost. A run is therefore
 /// <em>disturbed</em> when a send gap or a request latency exceeds the burst interval (<c>Burst / MaxQps</c>, the
 /// longest pause that costs nothing); a disturbed run that misses the 5% is repeated, up to three attempts. A run that
-/// misses it undisturbed fails at once: that is the limiter's error, not the machine's.
+/// misses it undisturbed fails at once: that is the limiter's error, not the machine's. A starved gap can only lose
+/// admissions, never create them, so over-admission fails whatever the machine did; when all three attempts were
+/// disturbed, under-admission alone is reported but not failed (the machine, not the limiter, decided that figure).
 /// </remarks>
 internal sealed class AccuracyRun
 {
@@ -164,8 +166,10 @@ internal sealed class AccuracyRun
     public void AssertWithinFivePercent()
     {
         Assert.Equal(Sent.Count, Admitted + Refused);
-        Assert.True(Math.Abs(Error) <= 0.05, string.Create(CultureInfo.InvariantCulture,
-            $"Admitted {Admitted}, expected {Expected:F1} (error {Error:P2}); disturbed: {Disturbed} (max send gap {MaxSendGap * 1000:F0} ms, max latency {MaxLatency * 1000:F0} ms)."));
+        var figures = string.Create(CultureInfo.InvariantCulture,
+            $"Admitted {Admitted}, expected {Expected:F1} (error {Error:P2}); disturbed: {Disturbed} (max send gap {MaxSendGap * 1000:F0} ms, max latency {MaxLatency * 1000:F0} ms).");
+        Assert.True(Error <= 0.05, figures);
+        Assert.True(Error >= -0.05 || Disturbed, figures);
     }
 
     private void Report(string scenario, int attempt, ITestOutputHelper output)
