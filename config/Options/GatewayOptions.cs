@@ -38,4 +38,7 @@ public sealed class GatewayOptions
 
     /// <summary>Limits on admin write actions.</summary>
     public AdminOptions Admin { get; set; } = new();
+
+    /// <summary>The audit trail of admin actions.</summary>
+    public AuditOptions Audit { get; set; } = new();
 }

@@ -33,6 +33,18 @@ public sealed class TierOptions
     /// <summary>Default of <see cref="MaxStreamSeconds"/>: two minutes, ample for a generated answer, short enough that a held stream returns its slot.</summary>
     public const int DefaultMaxStreamSeconds = 120;
 
+    /// <summary>
+    /// Largest factor a platform admin may multiply this tier's limit by with a temporary burst grant
+    /// (<c>POST /admin/tenants/{id}/burst</c>); defaults to <see cref="DefaultMaxBurstFactor"/>. 1 forbids grants.
+    /// </summary>
+    public double? MaxBurstFactor { get; set; }
+
+    /// <summary>Default of <see cref="MaxBurstFactor"/>: the "temporary 2x QPS" a tenant can be sold.</summary>
+    public const double DefaultMaxBurstFactor = 2;
+
+    /// <summary>Highest <see cref="MaxBurstFactor"/> the configuration accepts.</summary>
+    public const double MaxBurstFactorLimit = 10;
+
     /// <summary>The SPEC §2 table.</summary>
     public static Dictionary<string, TierOptions> CreateDefaults() => new(StringComparer.Ordinal)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Gateway.Config.Formats;
 using Gateway.Config.Options;
 using Gateway.Config.Tiers;
@@ -21,7 +22,8 @@ public static class GatewaySettingsBuilder
         var tiers = options.Tiers.ToDictionary(kv => kv.Key, kv => ToTier(kv.Key, kv.Value), StringComparer.Ordinal);
         var tenants = options.Tenants.ToDictionary(kv => kv.Key, kv => tiers[kv.Value.Tier], StringComparer.Ordinal);
         var defaultTier = string.IsNullOrEmpty(options.DefaultTier) ? null : tiers[options.DefaultTier];
-        settings = new GatewaySettings(options, new TierTable(tiers, tenants, defaultTier), version);
+        var audited = options.Tenants.Where(kv => kv.Value.AuditCacheAccess).Select(kv => kv.Key);
+        settings = new GatewaySettings(options, new TierTable(tiers, tenants, defaultTier), version, audited.ToFrozenSet(StringComparer.Ordinal));
         return true;
     }
 
@@ -38,6 +40,9 @@ public static class GatewaySettingsBuilder
             quota,
             o.FairShareWeight ?? 1,
             o.MaxConcurrency,
-            o.MaxStreamSeconds);
+            o.MaxStreamSeconds)
+        {
+            MaxBurstFactor = o.MaxBurstFactor ?? TierOptions.DefaultMaxBurstFactor,
+        };
     }
 }

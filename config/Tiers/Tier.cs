@@ -19,4 +19,8 @@ public sealed record Tier(
     long CacheQuotaBytes,
     int FairShareWeight,
     int? MaxConcurrency = null,
-    int MaxStreamSeconds = Options.TierOptions.DefaultMaxStreamSeconds);
+    int MaxStreamSeconds = Options.TierOptions.DefaultMaxStreamSeconds)
+{
+    /// <summary>Largest factor a burst grant may multiply this tier's limit by (<c>Gateway:Tiers:{name}:MaxBurstFactor</c>).</summary>
+    public double MaxBurstFactor { get; init; } = Options.TierOptions.DefaultMaxBurstFactor;
+}

@@ -21,6 +21,7 @@ internal static class GatewayOptionsValidator
         new LimitsValidator(),
         new ManagementValidator(),
         new AdminValidator(),
+        new AuditValidator(),
     ];
 
     /// <summary>Returns the problems found, each naming its configuration key; empty when the options are valid.</summary>

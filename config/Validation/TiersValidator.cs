@@ -47,6 +47,11 @@ internal sealed class TiersValidator : IOptionsSectionValidator
 
             errors.RequirePositive($"{key}:MaxStreamSeconds", tier.MaxStreamSeconds);
 
+            if (tier.MaxBurstFactor is { } maxBurst && !(maxBurst >= 1 && maxBurst <= TierOptions.MaxBurstFactorLimit))
+            {
+                errors.Add($"{key}:MaxBurstFactor must be between 1 (no burst grants) and {TierOptions.MaxBurstFactorLimit} (got {maxBurst}).");
+            }
+
             if (!ByteSize.TryParse(tier.CacheQuota, out _))
             {
                 errors.Add($"{key}:CacheQuota '{tier.CacheQuota}' is not a size such as 40GB or 512KB.");

@@ -103,6 +103,8 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             hash = CacheKeyBuilder.ForRequest(context, request, route, body);
         }
 
+        request.CacheKeyHash = hash;
+
         long generation;
         if (directive == ClientCacheDirective.NoCache)
         {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Gateway.Config.Reload;
+using Gateway.Transforms.Infrastructure.Audit;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Diagnostics;
 using Gateway.Transforms.Infrastructure.Http;
+using Gateway.Transforms.Infrastructure.Traffic;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +13,8 @@ namespace Gateway.Transforms.Edge;
 /// <summary>
 /// First middleware of the application: stamps the arrival time (the tier deadline counts from here), pins the
 /// settings snapshot, removes gateway-owned headers a client may have forged; once a proxied request has finished,
-/// answers a failed upstream call with the 502 problem body and records the per-tenant request metrics and span.
+/// answers a failed upstream call with the 502 problem body and records the per-tenant request metrics and span, the
+/// tenant's traffic window (for the console) and, for tenants under cache-access audit, the lookup's audit event.
 /// </summary>
 internal sealed class GatewayEdgeMiddleware
 {
@@ -19,20 +22,27 @@ internal sealed class GatewayEdgeMiddleware
     private readonly IGatewaySettings _settings;
     private readonly TimeProvider _time;
     private readonly EdgeMetrics _metrics;
+    private readonly TenantTraffic _traffic;
+    private readonly AuditTrail _audit;
     private readonly ILogger<GatewayEdgeMiddleware> _logger;
 
     /// <summary>Creates the middleware.</summary>
-    public GatewayEdgeMiddleware(RequestDelegate next, IGatewaySettings settings, TimeProvider time, EdgeMetrics metrics, ILogger<GatewayEdgeMiddleware> logger)
+    public GatewayEdgeMiddleware(RequestDelegate next, IGatewaySettings settings, TimeProvider time, EdgeMetrics metrics, TenantTraffic traffic,
+        AuditTrail audit, ILogger<GatewayEdgeMiddleware> logger)
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(traffic);
+        ArgumentNullException.ThrowIfNull(audit);
         ArgumentNullException.ThrowIfNull(logger);
         _next = next;
         _settings = settings;
         _time = time;
         _metrics = metrics;
+        _traffic = traffic;
+        _audit = audit;
         _logger = logger;
     }
 
@@ -107,6 +117,16 @@ internal sealed class GatewayEdgeMiddleware
             _ => null,
         };
 
-        _metrics.RequestCompleted(request.TenantLabel, request.TierLabel, request.RouteId!, outcome.Label(), elapsed.TotalSeconds, withinSla, Rejection(request));
+        var rejection = Rejection(request);
+        _metrics.RequestCompleted(request.TenantLabel, request.TierLabel, request.RouteId!, outcome.Label(), elapsed.TotalSeconds, withinSla, rejection);
+        if (request.TenantId is { } tenantId && request.Settings.Table.IsKnownTenant(tenantId))
+        {
+            _traffic.Record(tenantId, rejection is not null, request.CacheResult, withinSla, elapsed.TotalSeconds);
+        }
+
+        if (request.CacheKeyHash is { } keyHash && request.Settings.AuditsCacheAccess(request.TenantId!))
+        {
+            _audit.CacheAccess(request, keyHash);
+        }
     }
 }

@@ -30,7 +30,7 @@ public static class TenantThrottlingExtensions
             s.AddSingleton<HotTenantDetector>();
             s.AddSingleton<ThrottlingMonitor>();
             s.AddHostedService(sp => sp.GetRequiredService<ThrottlingMonitor>());
-            s.AddSingleton<ITenantAdminDetails, ThrottlingAdminDetails>();
+            s.AddSingleton<ITenantThrottleView, ThrottlingAdminDetails>();
             s.AddSingleton(sp => new TenantAdminLimiter(sp.GetRequiredService<SharedRateLimiter>(), sp.GetRequiredService<IGatewaySettings>()));
         });
 

@@ -5,14 +5,14 @@ using Gateway.Transforms.Infrastructure.TenantLimits;
 
 namespace Gateway.Transforms.Throttling;
 
-/// <summary>Adds <c>effective_max_qps</c>, <c>hot</c> and <c>throttled</c> (auto-throttled) to <c>GET /admin/tiers/{tenant}</c>.</summary>
-internal sealed class ThrottlingAdminDetails : ITenantAdminDetails
+/// <summary>The throttling state of a tenant for the admin API: its effective limit (with any burst grant), hot and auto-throttled flags.</summary>
+internal sealed class ThrottlingAdminDetails : ITenantThrottleView
 {
     private readonly IGatewaySettings _settings;
     private readonly HotTenantDetector _hot;
     private readonly TenantLimitPolicy _limits;
 
-    /// <summary>Creates the contributor.</summary>
+    /// <summary>Creates the view.</summary>
     public ThrottlingAdminDetails(IGatewaySettings settings, HotTenantDetector hot, TenantLimitPolicy limits)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -24,12 +24,10 @@ internal sealed class ThrottlingAdminDetails : ITenantAdminDetails
     }
 
     /// <inheritdoc />
-    public void Describe(TenantTier tenant, IDictionary<string, object?> body)
+    public TenantLimitView Describe(TenantTier tenant)
     {
-        ArgumentNullException.ThrowIfNull(body);
         var limit = _limits.For(tenant.TenantId, tenant.Tier, _settings.Current);
-        body["effective_max_qps"] = Math.Round(limit.Rate, 3);
-        body["hot"] = _hot.Get(tenant.TenantId).Hot;
-        body["throttled"] = limit.AutoThrottled;
+        var hot = _hot.Get(tenant.TenantId);
+        return new TenantLimitView(Math.Round(limit.Rate, 3), limit.BurstFactor, hot.Hot, limit.AutoThrottled, hot.Utilization);
     }
 }

@@ -1,7 +1,9 @@
 using Gateway.Tests.Support;
 using Gateway.Transforms.Edge;
+using Gateway.Transforms.Infrastructure.Audit;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Diagnostics;
+using Gateway.Transforms.Infrastructure.Traffic;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,13 +12,96 @@ using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Tests.Edge;
 
-public sealed class GatewayEdgeMiddlewareTests : IDisposable
+public sealed class GatewayEdgeMiddlewareTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new();
-    private readonly TestGatewaySettings _settings = new();
-    private readonly TestMeters _meters = new();
 
-    public void Dispose() => _meters.Dispose();
+    private readonly FakeTimeProvider _time = new();
+    private readonly TestGatewaySettings _settings = new(o => o.Tenants[TestGatewaySettings.Silver].AuditCacheAccess = true);
+    private readonly TestMeters _meters = new();
+    private readonly RecordingAuditSink _sink = new();
+    private readonly TenantTraffic _traffic;
+    private readonly AuditTrail _audit;
+
+    public GatewayEdgeMiddlewareTests()
+    {
+        _traffic = new TenantTraffic(_settings, _time);
+        _audit = new AuditTrail(_sink, _time, _meters.Factory);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _audit.DisposeAsync();
+        _meters.Dispose();
+    }
+
+    [Fact]
+    public async Task InvokeAsync_ConfiguredTenantServed_CountedInItsTrafficWindow()
+    {
+        // Arrange
+        var context = new DefaultHttpContext();
+
+        // Act: a cache hit of 40 ms.
+        await Edge(c =>
+        {
+            var request = Proxied(c, TestGatewaySettings.Gold);
+            request.CacheResult = CacheResult.Hit;
+            request.Outcome = RequestOutcome.CacheHit;
+            _time.Advance(TimeSpan.FromMilliseconds(40));
+            return Task.CompletedTask;
+        }).InvokeAsync(context);
+
+        // Assert
+        var seen = _traffic.Snapshot(TestGatewaySettings.Gold).History;
+        Assert.Equal((1, 1, 0, 1), (seen.Requests, seen.Hits, seen.Misses, seen.WithinSla));
+        Assert.InRange(seen.P95Seconds!.Value, 0.04 / LatencyBins.Step, 0.04 * LatencyBins.Step);
+        Assert.Equal(0, _traffic.Snapshot(TestGatewaySettings.Silver).History.Requests);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_TenantUnderCacheAudit_LookupRecorded()
+    {
+        // Arrange
+        var context = new DefaultHttpContext();
+
+        // Act
+        await Edge(c =>
+        {
+            var request = Proxied(c, TestGatewaySettings.Silver);
+            request.CacheKeyHash = "ab12";
+            request.CacheResult = CacheResult.Miss;
+            return Task.CompletedTask;
+        }).InvokeAsync(context);
+        await _audit.DisposeAsync();
+
+        // Assert
+        var recorded = Assert.Single(_sink.Events);
+        Assert.Equal(("cache.access", TestGatewaySettings.Silver, "user"), (recorded.Action, recorded.TargetTenant, recorded.Actor!.Subject));
+        Assert.Equal("miss", recorded.Parameters!["lookup"]);
+        Assert.Equal("ab12", recorded.Parameters["key_hash"]);
+        Assert.Equal(TestRequests.Route, recorded.Parameters["route"]);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_TenantNotUnderCacheAudit_NothingRecorded()
+    {
+        // Arrange
+        var context = new DefaultHttpContext();
+
+        // Act
+        await Edge(c =>
+        {
+            var request = Proxied(c, TestGatewaySettings.Gold);
+            request.CacheKeyHash = "ab12";
+            request.CacheResult = CacheResult.Hit;
+            return Task.CompletedTask;
+        }).InvokeAsync(context);
+        await _audit.DisposeAsync();
+
+        // Assert
+        Assert.Empty(_sink.Events);
+    }
 
     [Fact]
     public async Task InvokeAsync_ForgedGatewayHeaders_RemovedBeforeTheNextMiddleware()
@@ -209,7 +294,7 @@ public sealed class GatewayEdgeMiddlewareTests : IDisposable
     }
 
     private GatewayEdgeMiddleware Edge(RequestDelegate next) =>
-        new(next, _settings, _time, new EdgeMetrics(_meters.Factory), NullLogger<GatewayEdgeMiddleware>.Instance);
+        new(next, _settings, _time, new EdgeMetrics(_meters.Factory), _traffic, _audit, NullLogger<GatewayEdgeMiddleware>.Instance);
 
     private MetricCollector<T> Collect<T>(string instrument)
         where T : struct => new(_meters.Factory, GatewayMeter.Name, instrument);

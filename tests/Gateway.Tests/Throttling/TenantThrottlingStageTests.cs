@@ -179,7 +179,7 @@ public sealed class TenantThrottlingStageTests : IDisposable
         var limiter = new TenantRateLimiter(shared, new LocalRateLimiters(), new ThrottlingMetrics(_meters.Factory), _time);
         var autoThrottle = new AutoThrottleController(_settings, _time, NullLogger<AutoThrottleController>.Instance);
         var hot = new HotTenantDetector(_settings, _time, NullLogger<HotTenantDetector>.Instance);
-        return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle), prefetch is null ? [] : [prefetch]), autoThrottle);
+        return (new TenantThrottlingStage(limiter, hot, new TenantLimitPolicy(autoThrottle, TestStores.Bursts(_settings, _meters.Factory, _time)), prefetch is null ? [] : [prefetch]), autoThrottle);
     }
 
     /// <summary>A shared limiter whose answer comes when the test gives it.</summary>

@@ -72,6 +72,9 @@ public sealed class GatewayRequest
     /// <summary>The source of the tier deadline while the deadline stage runs (it disarms it for a starting event stream).</summary>
     internal CancellationTokenSource? Deadline { get; set; }
 
+    /// <summary>The cache key's SHA-256 (hex) once the cache stage has computed it; null on routes that do not cache or that bypassed early.</summary>
+    public string? CacheKeyHash { get; set; }
+
     /// <summary>The request body when a stage had to buffer it; later stages reuse it instead of reading again.</summary>
     public ReadOnlyMemory<byte>? BufferedBody { get; set; }
 

@@ -12,6 +12,9 @@ internal static class RedisKeys
     /// <summary>Pub/sub channel on which invalidations are announced to every node.</summary>
     public const string InvalidationChannel = "gateway:invalidations";
 
+    /// <summary>Pub/sub channel on which burst grants and their ends are announced (the message is the tenant id).</summary>
+    public const string BurstChannel = "gateway:bursts";
+
     /// <summary>Hash tag of a tenant: <c>{tenant}</c>.</summary>
     public static string Tag(string tenantId) => "{" + Checked(tenantId) + "}";
 
@@ -46,6 +49,9 @@ internal static class RedisKeys
 
     /// <summary>Rate limiter state of a tenant's admin write actions (invalidations): <c>ratelimit:{tenant}:admin</c>.</summary>
     public static string AdminRateLimit(string tenantId) => "ratelimit:" + Tag(tenantId) + ":admin";
+
+    /// <summary>A tenant's temporary burst grant: <c>burst:{tenant}</c>, expiring with the grant.</summary>
+    public static string BurstGrant(string tenantId) => "burst:" + Tag(tenantId);
 
     private static string Checked(string tenantId)
     {

@@ -63,6 +63,10 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:Limits:MinRequestBodyDataRateGraceSeconds"] = o => o.Limits.MinRequestBodyDataRateGraceSeconds = 0,
         ["Gateway:Limits:StreamIdleSeconds"] = o => o.Limits.StreamIdleSeconds = 0,
         ["Gateway:Limits:MaxRequestBufferBytes"] = o => o.Limits.MaxRequestBufferBytes = 1024,
+        ["Gateway:Tiers:gold:MaxBurstFactor"] = o => o.Tiers["gold"].MaxBurstFactor = 10.5,
+        ["Gateway:Tiers:silver:MaxBurstFactor"] = o => o.Tiers["silver"].MaxBurstFactor = 0.5,
+        ["Gateway:Audit:Path '/no/such/directory/audit.jsonl'"] = o => o.Audit.Path = "/no/such/directory/audit.jsonl",
+        ["Gateway:Audit:Path '/' is a directory"] = o => o.Audit.Path = "/",
     };
 
     /// <summary>Numeric keys for which 0 is a meaningful value (every other numeric key must refuse it).</summary>

@@ -72,6 +72,6 @@ public sealed class StageRegistrationTests
         // Assert: the Redis connection, the throttling monitor and the cache store starter; Redis and cache readiness.
         Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
         Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IReadinessCheck)));
-        Assert.Single(services, d => d.ServiceType == typeof(ITenantAdminDetails));
+        Assert.Single(services, d => d.ServiceType == typeof(ITenantThrottleView));
     }
 }

@@ -16,25 +16,23 @@ internal sealed partial class RedisGenerationCache
     /// <summary>Longest time a generation is trusted without asking Redis.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
 
-    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(1);
-
     private readonly RedisGuard _guard;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RedisSubscription _announcements;
     private readonly ConcurrentDictionary<string, Cached> _generations = new(StringComparer.Ordinal);
     private long _epoch;
-    private int _subscribed;
-    private long _lastSubscribeAttempt;
 
     public RedisGenerationCache(RedisGuard guard, TimeProvider time, ILogger logger)
     {
         _guard = guard;
         _time = time;
         _logger = logger;
+        _announcements = new RedisSubscription(guard, RedisKeys.InvalidationChannel, OnAnnouncement, time, logger);
     }
 
     /// <summary>Whether announcements are being received.</summary>
-    public bool IsSubscribed => Volatile.Read(ref _subscribed) == 2;
+    public bool IsSubscribed => _announcements.IsSubscribed;
 
     /// <summary>The tenant's generation; null when Redis cannot be asked.</summary>
     public async ValueTask<long?> GetAsync(string tenantId, CancellationToken cancellationToken)
@@ -88,41 +86,7 @@ internal sealed partial class RedisGenerationCache
     }
 
     /// <summary>Subscribes to announcements once the multiplexer exists; retried at most once a second.</summary>
-    public void EnsureSubscribed()
-    {
-        if (Volatile.Read(ref _subscribed) != 0 || _guard.Multiplexer is not { } multiplexer)
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastSubscribeAttempt);
-        if (last != 0 && _time.GetElapsedTime(last, now) < SubscribeRetry)
-        {
-            return;
-        }
-
-        if (Interlocked.CompareExchange(ref _subscribed, 1, 0) == 0)
-        {
-            Interlocked.Exchange(ref _lastSubscribeAttempt, now);
-            _ = SubscribeAsync(multiplexer);
-        }
-    }
-
-    private async Task SubscribeAsync(IConnectionMultiplexer multiplexer)
-    {
-        try
-        {
-            // The multiplexer re-establishes the subscription by itself after a reconnect.
-            await multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.InvalidationChannel), OnAnnouncement).ConfigureAwait(false);
-            Volatile.Write(ref _subscribed, 2);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
-        {
-            LogSubscribeFailed(_logger, ex.Message);
-            Volatile.Write(ref _subscribed, 0);
-        }
-    }
+    public void EnsureSubscribed() => _announcements.EnsureSubscribed();
 
     private void OnAnnouncement(RedisChannel channel, RedisValue message)
     {
@@ -141,7 +105,4 @@ internal sealed partial class RedisGenerationCache
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Could not announce the invalidation of tenant {TenantId}; other nodes see it within a second")]
     private static partial void LogPublishFailed(ILogger logger, string tenantId);
-
-    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Could not subscribe to cache invalidations ({Reason}); generations are re-read every second")]
-    private static partial void LogSubscribeFailed(ILogger logger, string reason);
 }
