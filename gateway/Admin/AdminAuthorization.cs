@@ -30,6 +30,11 @@ internal static class AdminAuthorization
         var check = await validator.ValidateHeaderAsync(context.Request.Headers.Authorization.ToString());
         if (check.IsValid)
         {
+            if (AdminAudit.For(context) is { } record)
+            {
+                record.Principal = check.Principal;
+            }
+
             return check.Principal;
         }
 
@@ -40,7 +45,7 @@ internal static class AdminAuthorization
             context.Response.Headers.Connection = "close";
         }
 
-        await ProblemWriter.WriteAsync(context, ProblemKind.Unauthorized, check.Failure!);
+        await AdminAudit.ProblemAsync(context, ProblemKind.Unauthorized, check.Failure!);
         return null;
     }
 
@@ -49,7 +54,7 @@ internal static class AdminAuthorization
     {
         if (!TenantId.IsValid(tenantId))
         {
-            await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "tenant_id must be 1-64 letters, digits, '.', '_' or '-'.");
+            await AdminAudit.ProblemAsync(context, ProblemKind.BadRequest, "tenant_id must be 1-64 letters, digits, '.', '_' or '-'.");
             return false;
         }
 
@@ -62,7 +67,24 @@ internal static class AdminAuthorization
         var detail = access == AdminAccess.Read
             ? "This token may only read its own tenant."
             : $"Changing a tenant needs the '{jwt.TenantAdminScope}' scope in a token of that tenant, or the '{jwt.AdminScope}' scope.";
-        await ProblemWriter.WriteAsync(context, ProblemKind.Forbidden, detail, tenantId);
+        await AdminAudit.ProblemAsync(context, ProblemKind.Forbidden, detail, tenantId);
+        return false;
+    }
+
+    /// <summary>
+    /// True when <paramref name="principal"/> carries the platform admin scope (what <paramref name="what"/> needs);
+    /// otherwise writes the 403 problem, which names the scope.
+    /// </summary>
+    public static async Task<bool> AuthorizePlatformAsync(HttpContext context, TenantPrincipal principal, string what)
+    {
+        if (principal.IsAdmin)
+        {
+            return true;
+        }
+
+        var jwt = context.RequestServices.GetRequiredService<IGatewaySettings>().Current.Options.Jwt;
+        await AdminAudit.ProblemAsync(context, ProblemKind.Forbidden,
+            $"{what} needs a platform admin token (scope '{jwt.AdminScope}'); this token is limited to its own tenant.");
         return false;
     }
 

@@ -71,7 +71,7 @@ internal static class AdminRequestBody
     {
         // The rest of the body is never read: close the connection rather than drain it.
         context.Response.Headers.Connection = "close";
-        await ProblemWriter.WriteAsync(context, kind, detail);
+        await AdminAudit.ProblemAsync(context, kind, detail);
         return null;
     }
 }

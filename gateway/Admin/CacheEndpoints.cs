@@ -1,5 +1,6 @@
-using System.Globalization;
+using System.ComponentModel;
 using System.Text.Json;
+using Gateway.Admin.Contracts;
 using Gateway.Config.Reload;
 using Gateway.Transforms.Caching;
 using Gateway.Transforms.Infrastructure.Problems;
@@ -10,16 +11,31 @@ namespace Gateway.Admin;
 
 /// <summary>
 /// <c>POST /admin/cache/invalidate</c> (tenant-scoped, O(1) invalidation; needs the tenant-admin or platform scope and is
-/// rate-limited per tenant) and <c>GET /admin/cache/metrics/{tenant}</c> (figures shared by every node). While the shared
-/// store is unavailable both answer a 503 problem.
+/// rate-limited per tenant; audited) and <c>GET /admin/cache/metrics/{tenant}</c> (figures shared by every node). While the
+/// shared store is unavailable both answer a 503 problem.
 /// </summary>
 internal static partial class CacheEndpoints
 {
     /// <summary>Maps both endpoints.</summary>
     public static void MapCacheEndpoints(this IEndpointRouteBuilder admin)
     {
-        admin.MapPost("/cache/invalidate", InvalidateAsync);
-        admin.MapGet("/cache/metrics/{tenant}", MetricsAsync);
+        admin.MapPost("/cache/invalidate", InvalidateAsync)
+            .Audited("cache.invalidate")
+            .WithName("InvalidateCache")
+            .WithSummary("Invalidate one tenant's cache")
+            .WithDescription("Bumps the tenant's cache generation (O(1)): its next request misses on every node, other tenants are untouched, "
+                + "old entries are reclaimed in the background. Needs the platform admin scope, or a token of that tenant with the tenant-admin "
+                + "scope. Counted against Gateway:Admin:InvalidationsPerMinute for the tenant. Audited.")
+            .WithJsonBody<InvalidateRequest>()
+            .Produces<InvalidateResponse>()
+            .ProducesAdminProblems(StatusCodes.Status400BadRequest, StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
+        admin.MapGet("/cache/metrics/{tenant}", MetricsAsync)
+            .WithName("GetCacheMetrics")
+            .WithSummary("A tenant's cache figures")
+            .WithDescription("Hits, misses, bytes and entries of the tenant's cache, shared by every node. A tenant's own token may read it.")
+            .Produces<CacheMetricsResponse>()
+            .ProducesAdminProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task InvalidateAsync(
@@ -40,21 +56,14 @@ internal static partial class CacheEndpoints
         var tenantId = ReadTenantId(body);
         if (tenantId is null)
         {
-            await ProblemWriter.WriteAsync(context, ProblemKind.BadRequest, "The body must be a JSON object with a string \"tenant_id\".");
+            await AdminAudit.ProblemAsync(context, ProblemKind.BadRequest, "The body must be a JSON object with a string \"tenant_id\".");
             return;
         }
 
-        if (!await AdminAuthorization.AuthorizeAsync(context, principal, tenantId, AdminAccess.Write))
+        AdminAudit.For(context)!.TargetTenant = tenantId;
+        if (!await AdminAuthorization.AuthorizeAsync(context, principal, tenantId, AdminAccess.Write)
+            || !await AdminWriteLimit.TryAcquireAsync(context, limiter, tenantId, "cache invalidations"))
         {
-            return;
-        }
-
-        if (await limiter.TryAcquireAsync(tenantId, context.RequestAborted) is { } retryAfter)
-        {
-            var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await ProblemWriter.WriteAsync(context, ProblemKind.RateLimited,
-                $"Tenant '{tenantId}' is over its rate of cache invalidations (Gateway:Admin:InvalidationsPerMinute); retry in {seconds} s.", tenantId);
             return;
         }
 
@@ -67,17 +76,16 @@ internal static partial class CacheEndpoints
 
         var logger = loggers.CreateLogger("Gateway.Admin.Cache");
         LogInvalidated(logger, tenantId, result.Generation, result.DeletedKeys, principal.Subject);
-        await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
-        {
-            ["tenant_id"] = tenantId,
-            ["deleted_keys"] = result.DeletedKeys,
-            ["message"] = $"Cache of tenant '{tenantId}' invalidated (generation {result.Generation}); other tenants are untouched and old entries are reclaimed in the background.",
-        });
+        AdminAudit.For(context)!.Parameters = new() { ["generation"] = result.Generation, ["deleted_keys"] = result.DeletedKeys };
+        await context.Response.WriteAsJsonAsync(new InvalidateResponse(
+            tenantId,
+            result.DeletedKeys,
+            $"Cache of tenant '{tenantId}' invalidated (generation {result.Generation}); other tenants are untouched and old entries are reclaimed in the background."));
     }
 
     private static async Task MetricsAsync(
         HttpContext context,
-        string tenant,
+        [Description("The tenant id.")] string tenant,
         IGatewaySettings settings,
         TenantTokenValidator validator,
         TenantCacheAdmin cache)
@@ -102,17 +110,8 @@ internal static partial class CacheEndpoints
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(new Dictionary<string, object?>
-        {
-            ["tenant_id"] = tenant,
-            ["hits"] = usage.Hits,
-            ["misses"] = usage.Misses,
-            ["hit_rate"] = Math.Round(usage.HitRate, 4),
-            ["size_bytes"] = usage.SizeBytes,
-            ["key_count"] = usage.KeyCount,
-            ["quota_bytes"] = quota,
-            ["effective_quota_bytes"] = effectiveQuota,
-        });
+        await context.Response.WriteAsJsonAsync(new CacheMetricsResponse(
+            tenant, usage.Hits, usage.Misses, Math.Round(usage.HitRate, 4), usage.SizeBytes, usage.KeyCount, quota, effectiveQuota));
     }
 
     /// <summary>The <c>tenant_id</c> of a JSON object body; null when the body is not that.</summary>
@@ -133,10 +132,11 @@ internal static partial class CacheEndpoints
         }
     }
 
-    private static Task StoreUnavailableAsync(HttpContext context, TenantCacheAdmin cache, string tenantId)
+    /// <summary>The 503 problem while the shared store cannot be reached.</summary>
+    public static Task StoreUnavailableAsync(HttpContext context, TenantCacheAdmin cache, string tenantId)
     {
         context.Response.Headers.RetryAfter = "5";
-        return ProblemWriter.WriteAsync(context, ProblemKind.StoreUnavailable,
+        return AdminAudit.ProblemAsync(context, ProblemKind.StoreUnavailable,
             $"The shared cache store ({cache.StoreName}) is unavailable; requests are being served without the cache. Retry shortly.", tenantId);
     }
 

@@ -1,10 +1,15 @@
+using System.Text.Json;
 using Gateway.Admin;
+using Gateway.ApiDocs;
+using Gateway.OperatorConsole;
 using Gateway.Config.Options;
 using Gateway.Config.Reload;
 using Gateway.Health;
 using Gateway.Management;
 using Gateway.Telemetry;
 using Gateway.Transforms.Edge;
+using Gateway.Transforms.Infrastructure.Audit;
+using Gateway.Transforms.Infrastructure.TenantLimits;
 using Gateway.Transforms.Infrastructure.Context;
 using Gateway.Transforms.Infrastructure.Problems;
 using Microsoft.AspNetCore.Diagnostics;
@@ -48,7 +53,12 @@ public static class GatewayHostingExtensions
         services.AddSingleton<GatewaySettingsMonitor>();
         services.AddSingleton<IGatewaySettings>(sp => sp.GetRequiredService<GatewaySettingsMonitor>());
         services.AddSingleton<ManagementRoutes>();
+        services.AddSingleton<ConfigurationStatus>();
         services.AddGatewayStages();
+
+        // The admin API's JSON names follow the reference design: tenant_id, hit_rate, effective_max_qps, ...
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddGatewayApiDocs();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.AddGatewayTelemetry();
         return builder;
@@ -59,8 +69,12 @@ public static class GatewayHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        // Resolve now so configuration errors surface at start-up, not on the first request.
+        // Resolve now so configuration errors surface at start-up, not on the first request, reloads are seen from the
+        // start, and the burst gauge exists before the first request.
         _ = app.Services.GetRequiredService<IGatewaySettings>();
+        _ = app.Services.GetRequiredService<ConfigurationStatus>();
+        _ = app.Services.GetRequiredService<BurstGrants>();
+        OpenAuditTrail(app.Services);
 
         app.UseGatewayEdge();
         app.UseExceptionHandler(errorApp => errorApp.Run(WriteInternalErrorAsync));
@@ -73,9 +87,14 @@ public static class GatewayHostingExtensions
         // listener and their paths away from the proxy routes.
         var management = app.MapManagement();
         management.MapGatewayTelemetry(app.Services);
+        management.MapConsole();
+        management.MapGatewayApiDocs();
         var admin = management.MapGroup("/admin");
         admin.MapTierEndpoints();
         admin.MapCacheEndpoints();
+        admin.MapBurstEndpoints();
+        admin.MapTenantEndpoints();
+        admin.MapConfigEndpoints();
 
         app.MapReverseProxy(proxy =>
         {
@@ -87,6 +106,18 @@ public static class GatewayHostingExtensions
 
         StartupChecks.Log(app);
         return app;
+    }
+
+    private static void OpenAuditTrail(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<AuditTrail>();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayConfigurationException([$"Gateway:Audit:Path: the audit file cannot be opened for appending ({ex.Message})."]);
+        }
     }
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, LimitsOptions limits)
