@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gateway.Admin;
 using Gateway.ApiDocs;
 using Gateway.OperatorConsole;
@@ -56,8 +57,13 @@ public static class GatewayHostingExtensions
         services.AddSingleton<ConfigurationStatus>();
         services.AddGatewayStages();
 
-        // The admin API's JSON names follow the reference design: tenant_id, hit_rate, effective_max_qps, ...
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        // The admin API's JSON names follow the reference design: tenant_id, hit_rate, effective_max_qps, ... Numbers are
+        // numbers (the web default also reads them from strings, which the document would then advertise).
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.AddGatewayApiDocs();
         services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.AddGatewayTelemetry();
