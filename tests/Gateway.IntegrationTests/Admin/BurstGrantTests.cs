@@ -55,7 +55,6 @@ public sealed class BurstGrantTests(RedisServerFixture redis) : IAsyncLifetime
         Assert.Equal(1000, tier.GetProperty("effective_max_qps").GetDouble());
         Assert.Equal("operator", tier.GetProperty("burst").GetProperty("granted_by").GetString());
         Assert.Equal("\"gold\";q=1000;w=1", await PolicyHeaderAsync(second));
-        Assert.Equal(2, PrometheusText.Value(await second.ScrapeMetricsAsync(), "gateway_tenant_burst_factor", ("tenant", Tenant)));
 
         // Act: end it through the second node.
         using var ended = await SendAsync(second, HttpMethod.Delete, TestTokens.Admin());
@@ -201,4 +200,44 @@ public sealed class BurstGrantTests(RedisServerFixture redis) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return response.Headers.TryGetValues("RateLimit-Policy", out var values) ? values.Single() : null;
     }
+}
+
+/// <summary>
+/// The <c>gateway.tenant.burst_factor</c> gauge follows a grant and its end. In <see cref="TimingCollection"/>: <c>/metrics</c>
+/// aggregates every gateway alive in the test process, so no other may run meanwhile.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public sealed class BurstGrantMetricTests
+{
+    [Fact]
+    public async Task BurstFactorGauge_GrantThenEnd_ReadsFactorThenOne()
+    {
+        // Arrange
+        const string tenant = GatewayConfigBuilder.GoldTenant;
+        await using var gateway = await GatewayInstance.StartAsync(new GatewayConfigBuilder());
+        var before = await GaugeAsync(gateway, tenant);
+
+        // Act
+        using (var grant = GatewayInstance.Request(HttpMethod.Post, $"/admin/tenants/{tenant}/burst", TestTokens.Admin()))
+        {
+            grant.Content = JsonContent.Create(new { factor = 1.5, duration_seconds = 60 });
+            using var response = await gateway.Client.SendAsync(grant);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The exporter caches a scrape for a moment: poll.
+        var during = await Poll.UntilAsync(() => GaugeAsync(gateway, tenant), v => v != 1, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+        using (var end = await gateway.Client.SendAsync(GatewayInstance.Request(HttpMethod.Delete, $"/admin/tenants/{tenant}/burst", TestTokens.Admin())))
+        {
+            Assert.Equal(HttpStatusCode.OK, end.StatusCode);
+        }
+
+        var after = await Poll.UntilAsync(() => GaugeAsync(gateway, tenant), v => v != 1.5, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+
+        // Assert
+        Assert.Equal((1, 1.5, 1), (before, during, after));
+    }
+
+    private static async Task<double> GaugeAsync(GatewayInstance gateway, string tenant) =>
+        PrometheusText.Value(await gateway.ScrapeMetricsAsync(), "gateway_tenant_burst_factor", ("tenant", tenant));
 }

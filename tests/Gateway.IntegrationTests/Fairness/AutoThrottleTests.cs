@@ -54,7 +54,7 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         // Act 1: A floods with 32 concurrent requests; B asks every 100 ms, so it is active on the cluster while A crowds it.
         using var stop = new CancellationTokenSource();
         var flood = FloodScenario.FloodAsync(clientA, TenantA, workers: 32, maxRequests: 4_000, stop.Token);
-        var trickle = TrickleAsync(clientB, stop.Token);
+        var trickle = FloodScenario.TrickleAsync(clientB, TenantB, stop.Token);
         var engaged = await Poll.UntilAsync(() => AdminAsync(gateway), d => d.Throttled && d.Hot, Patience, TimeSpan.FromMilliseconds(100));
         var gauge = await Poll.UntilAsync(() => GaugeAsync(gateway), v => v == 1, Patience, TimeSpan.FromMilliseconds(200));
 
@@ -101,20 +101,6 @@ public sealed class AutoThrottleTests(ITestOutputHelper output)
         var off = Assert.Single(gateway.Logs.Entries, e => e.EventId.Id == 421);
         output.WriteLine(off.Message);
         Assert.EndsWith("-> 100 req/s", off.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task TrickleAsync(HttpClient client, CancellationToken stop)
-    {
-        var token = TestTokens.For(TenantB);
-        var clock = Stopwatch.StartNew();
-        var pending = new List<Task<QueryResult>>();
-        for (var i = 0; i < 200 && !stop.IsCancellationRequested; i++)
-        {
-            pending.Add(FloodScenario.SendAsync(client, TenantB, token, $"trickle-{i}", clock, keepBody: false));
-            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        }
-
-        await Task.WhenAll(pending);
     }
 
     private static async Task<AdminView> AdminAsync(GatewayInstance gateway)

@@ -88,6 +88,21 @@ internal static class FloodScenario
         return Task.WhenAll(loops).ContinueWith(_ => results.ToList(), TaskScheduler.Default);
     }
 
+    /// <summary>A query of <paramref name="tenant"/> every 100 ms (at most 200), not waiting for answers, until <paramref name="stop"/>.</summary>
+    public static async Task TrickleAsync(HttpClient client, string tenant, CancellationToken stop)
+    {
+        var token = TestTokens.For(tenant);
+        var clock = Stopwatch.StartNew();
+        var pending = new List<Task<QueryResult>>();
+        for (var i = 0; i < 200 && !stop.IsCancellationRequested; i++)
+        {
+            pending.Add(SendAsync(client, tenant, token, $"trickle-{i}", clock, keepBody: false));
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+
+        await Task.WhenAll(pending);
+    }
+
     /// <summary><paramref name="count"/> queries, one every <paramref name="interval"/>, not waiting for answers.</summary>
     public static async Task<List<QueryResult>> SteadyAsync(HttpClient client, string tenant, int count, TimeSpan interval)
     {
