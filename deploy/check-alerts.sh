@@ -173,6 +173,7 @@ ALLOWED=(
   gateway_stream_ended_total gateway_request_buffer_size_bytes gateway_request_buffer_rejections_total
   gateway_redis_failures_total gateway_redis_circuit_open gateway_throttle_fallbacks_total
   gateway_config_reloads_total
+  gateway_tenant_burst_factor gateway_audit_dropped_total
 )
 is_allowed() { local n; for n in "${ALLOWED[@]}"; do [[ "$1" == "$n" ]] && return 0; done; return 1; }
 

@@ -98,7 +98,7 @@ internal static class TenantEndpoints
             Math.Round(state.Utilization, 3),
             usage?.Hits,
             usage?.Misses,
-            usage is null ? null : Math.Round(usage.HitRate, 4),
+            usage is null || usage.Hits + usage.Misses == 0 ? null : Math.Round(usage.HitRate, 4),
             usage?.SizeBytes,
             usage?.KeyCount,
             tier.CacheQuotaBytes,

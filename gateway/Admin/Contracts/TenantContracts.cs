@@ -30,7 +30,7 @@ public sealed record WindowsView(double RateSeconds, double LatencySeconds, doub
 /// <param name="Utilization">Offered rate over its limit, as the hot flag measures it (this node).</param>
 /// <param name="Hits">Cache hits (shared); null while the store is unavailable.</param>
 /// <param name="Misses">Cache misses (shared); null while the store is unavailable.</param>
-/// <param name="HitRate">Hits over lookups (shared); null while the store is unavailable.</param>
+/// <param name="HitRate">Hits over lookups (shared); null before the first lookup and while the store is unavailable.</param>
 /// <param name="CacheSizeBytes">Bytes stored (shared); null while the store is unavailable.</param>
 /// <param name="CacheKeyCount">Entries stored (shared); null while the store is unavailable.</param>
 /// <param name="CacheQuotaBytes">The tier's cache quota.</param>
