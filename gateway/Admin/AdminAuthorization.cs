@@ -72,6 +72,13 @@ internal static class AdminAuthorization
     }
 
     /// <summary>
+    /// The caller when its token is valid and carries the platform admin scope (what <paramref name="what"/> needs);
+    /// otherwise null after writing the 401 or 403 problem.
+    /// </summary>
+    public static async Task<TenantPrincipal?> AuthenticatePlatformAsync(HttpContext context, TenantTokenValidator validator, string what) =>
+        await AuthenticateAsync(context, validator) is { } principal && await AuthorizePlatformAsync(context, principal, what) ? principal : null;
+
+    /// <summary>
     /// True when <paramref name="principal"/> carries the platform admin scope (what <paramref name="what"/> needs);
     /// otherwise writes the 403 problem, which names the scope.
     /// </summary>

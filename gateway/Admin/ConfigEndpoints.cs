@@ -29,8 +29,7 @@ internal static class ConfigEndpoints
         TenantCacheAdmin cache,
         AuditTrail audit)
     {
-        if (await AdminAuthorization.AuthenticateAsync(context, validator) is not { } principal
-            || !await AdminAuthorization.AuthorizePlatformAsync(context, principal, "The configuration view"))
+        if (await AdminAuthorization.AuthenticatePlatformAsync(context, validator, "The configuration view") is null)
         {
             return;
         }

@@ -54,8 +54,7 @@ internal static class TenantEndpoints
         TenantTraffic traffic,
         TimeProvider time)
     {
-        if (await AdminAuthorization.AuthenticateAsync(context, validator) is not { } principal
-            || !await AdminAuthorization.AuthorizePlatformAsync(context, principal, "The tenants table"))
+        if (await AdminAuthorization.AuthenticatePlatformAsync(context, validator, "The tenants table") is null)
         {
             return;
         }
