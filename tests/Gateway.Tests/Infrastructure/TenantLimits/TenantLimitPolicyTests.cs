@@ -111,7 +111,7 @@ public sealed class TenantLimitPolicyTests : IDisposable
         // Arrange: granted x2, then throttled at 0.25.
         var (policy, autoThrottle, bursts) = CreateWithBursts();
         await bursts.GrantAsync(Tenant, 2, TimeSpan.FromMinutes(10), "operator", CancellationToken.None);
-        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), inFlight: 4, capacity: 4);
+        autoThrottle.ReportOffense(Tenant, _settings.TierOf(Tenant), slotTimeShare: 0.9, offeredRate: 1000);
 
         // Act
         var limit = policy.For(Tenant, _settings.TierOf(Tenant), _settings.Current);
