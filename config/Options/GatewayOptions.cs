@@ -24,6 +24,9 @@ public sealed class GatewayOptions
     /// <summary>Response cache settings.</summary>
     public CacheOptions Cache { get; set; } = new();
 
+    /// <summary>Embedding provider and vector index of the semantic cache (routes with <c>"SemanticCache": "true"</c>).</summary>
+    public EmbeddingsOptions Embeddings { get; set; } = new();
+
     /// <summary>Rate limiting settings.</summary>
     public ThrottlingOptions Throttling { get; set; } = new();
 

@@ -16,6 +16,7 @@ internal static class GatewayOptionsValidator
         new JwtValidator(),
         new RedisValidator(),
         new CacheValidator(),
+        new EmbeddingsValidator(),
         new ThrottlingValidator(),
         new FairnessValidator(),
         new LimitsValidator(),

@@ -25,13 +25,18 @@ internal static class CacheKeyBuilder
     private static readonly ConditionalWeakTable<CacheOptions, string[]> VaryNamesOf = new();
 
     /// <summary>The key of a request on a caching route: route, method, host, path, raw query, content type, <paramref name="body"/>, vary headers, and the subject on per-user routes.</summary>
-    public static string ForRequest(HttpContext context, GatewayRequest request, CacheRouteSettings route, ReadOnlyMemory<byte> body)
+    public static string ForRequest(HttpContext context, GatewayRequest request, CacheRouteSettings route, ReadOnlyMemory<byte> body) =>
+        Compute(PartsFor(context, request, route, body));
+
+    /// <summary>The parts <see cref="ForRequest"/> hashes (the semantic cache hashes them again without the query text).</summary>
+    public static CacheKeyParts PartsFor(HttpContext context, GatewayRequest request, CacheRouteSettings route, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(route);
         var http = context.Request;
         var varyNames = VaryNames(request.Settings.Options.Cache);
-        return Compute(new CacheKeyParts(
+        return new CacheKeyParts(
             request.RouteId ?? context.GetReverseProxyFeature().Route.Config.RouteId,
             http.Method,
             http.Host.Value ?? "",
@@ -40,7 +45,7 @@ internal static class CacheKeyBuilder
             http.ContentType,
             body,
             VaryValues(varyNames, http.Headers),
-            route.PerUser ? request.Subject : null));
+            route.PerUser ? request.Subject : null);
     }
 
     /// <summary>The configured vary header names, normalized once per options instance.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gateway.Transforms.Caching.Semantic;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Transforms.Caching;
@@ -6,9 +7,10 @@ namespace Gateway.Transforms.Caching;
 /// <summary>
 /// A route's cache opt-in, read from its YARP <c>Metadata</c>: <c>"Cache": "true"</c> enables it,
 /// <c>"CacheScope": "user"</c> adds the token subject to the key, <c>"CacheStreaming": "true"</c> lets
-/// <c>text/event-stream</c> answers be stored.
+/// <c>text/event-stream</c> answers be stored, <c>"SemanticCache": "true"</c> adds semantic matching (see
+/// <see cref="SemanticRouteSettings"/>).
 /// </summary>
-internal sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool CacheStreaming)
+internal sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool CacheStreaming, SemanticRouteSettings? Semantic = null)
 {
     /// <summary>Metadata key that opts a route in.</summary>
     public const string CacheKey = "Cache";
@@ -43,7 +45,7 @@ internal sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool Cache
         // An unrecognised scope is read as the narrower "user": a typo must never widen sharing.
         var perUser = metadata.TryGetValue(ScopeKey, out var scope)
             && !string.Equals(scope?.Trim(), "tenant", StringComparison.OrdinalIgnoreCase);
-        return new CacheRouteSettings(true, perUser, IsTrue(metadata, StreamingKey));
+        return new CacheRouteSettings(true, perUser, IsTrue(metadata, StreamingKey), SemanticRouteSettings.Parse(metadata));
     }
 
     /// <summary>Problems in a route's cache metadata, for start-up validation.</summary>
@@ -67,6 +69,11 @@ internal sealed record CacheRouteSettings(bool Enabled, bool PerUser, bool Cache
             && !string.Equals(scope, "user", StringComparison.OrdinalIgnoreCase))
         {
             yield return $"Route '{routeId}': Metadata:{ScopeKey} must be 'tenant' or 'user' (got '{scope}').";
+        }
+
+        foreach (var error in SemanticRouteSettings.Validate(routeId, metadata, IsTrue(metadata, CacheKey)))
+        {
+            yield return error;
         }
     }
 

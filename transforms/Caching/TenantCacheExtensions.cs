@@ -1,4 +1,5 @@
 using Gateway.Config.Reload;
+using Gateway.Transforms.Caching.Semantic;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Caching.Stores.Embedded;
 using Gateway.Transforms.Caching.Stores.Near;
@@ -19,7 +20,7 @@ public static class TenantCacheExtensions
 {
     /// <summary>
     /// Registers the cache store (Redis when <c>Gateway:Redis:Configuration</c> is set, otherwise the embedded store),
-    /// the coalescer, the stage, its readiness check, route metadata validation and <see cref="TenantCacheAdmin"/>.
+    /// the coalescer, the semantic cache, the stage, its readiness check, route metadata validation and <see cref="TenantCacheAdmin"/>.
     /// Requires <c>IGatewaySettings</c>.
     /// </summary>
     public static IServiceCollection AddTenantCache(this IServiceCollection services) =>
@@ -42,6 +43,7 @@ public static class TenantCacheExtensions
             s.AddSingleton<IReadinessCheck, TenantCacheReadiness>();
             s.AddSingleton<ITransformProvider, CacheRouteValidator>();
             s.AddHostedService<CacheStoreStarter>();
+            s.AddSemanticCache();
         });
 
     /// <summary>Adds the stage: hits are answered from the tenant's namespace, misses are coalesced and stored.</summary>

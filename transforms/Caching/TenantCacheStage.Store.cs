@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gateway.Transforms.Caching.Semantic;
 using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
@@ -19,7 +20,8 @@ internal sealed partial class TenantCacheStage
         string[] varyNames,
         string hash,
         long generation,
-        CacheCoalescer.Flight? flight)
+        CacheCoalescer.Flight? flight,
+        SemanticPending? semantic)
     {
         var maxEntryBytes = request.Settings.Options.Cache.MaxEntryBytes;
         var capture = ResponseCapture.Install(
@@ -51,7 +53,7 @@ internal sealed partial class TenantCacheStage
         try
         {
             // The write releases the flight once the entry is in the store.
-            await StoreAsync(context, request, entry, capture.Decision, hash, generation, flight);
+            await StoreAsync(context, request, entry, capture.Decision, hash, generation, flight, route.Semantic is null ? null : semantic ?? SemanticPending.None);
         }
         catch
         {
@@ -103,7 +105,7 @@ internal sealed partial class TenantCacheStage
         return new CacheEntry(request.TenantId!, response.StatusCode, _time.GetUtcNow(), headers, stored);
     }
 
-    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheEntry entry, CacheDecision decision, string hash, long generation, CacheCoalescer.Flight? flight)
+    private async Task StoreAsync(HttpContext context, GatewayRequest request, CacheEntry entry, CacheDecision decision, string hash, long generation, CacheCoalescer.Flight? flight, SemanticPending? semantic)
     {
         var tier = request.Tier!;
         var options = request.Settings.Options;
@@ -116,7 +118,8 @@ internal sealed partial class TenantCacheStage
             CacheEntrySerializer.Serialize(entry),
             ttl,
             CacheLifetimes.WriteLimit(_quotas.EffectiveQuota(tier, request.Settings), options.Cache.QuotaWriteThreshold),
-            CacheLifetimes.ForWrite(tier, ttl));
+            CacheLifetimes.ForWrite(tier, ttl),
+            semantic is null ? null : new CacheVectorWrite(semantic.Record, options.Embeddings.MaxVectorsPerTenant));
 
         // Finish the response first, so the client never waits for the store.
         try
@@ -131,15 +134,15 @@ internal sealed partial class TenantCacheStage
         // Close to the deadline the write runs on its own, so it cannot push a finished request past its budget.
         if (request.Remaining(_time) > TimeSpan.FromMilliseconds(options.Redis.OperationTimeoutMs * 2))
         {
-            await WriteAsync(request, write, flight);
+            await WriteAsync(request, write, flight, semantic);
         }
         else
         {
-            _ = Task.Run(() => WriteAsync(request, write, flight));
+            _ = Task.Run(() => WriteAsync(request, write, flight, semantic));
         }
     }
 
-    private async Task WriteAsync(GatewayRequest request, CacheWriteRequest write, CacheCoalescer.Flight? flight)
+    private async Task WriteAsync(GatewayRequest request, CacheWriteRequest write, CacheCoalescer.Flight? flight, SemanticPending? semantic)
     {
         CacheWriteResult result;
         try
@@ -156,6 +159,11 @@ internal sealed partial class TenantCacheStage
         {
             case CacheWriteStatus.Stored:
                 _metrics.Written(label);
+                if (result.VectorStored && semantic?.Entry is { } vector)
+                {
+                    _semantic.Stored(write.TenantId, vector);
+                }
+
                 break;
             case CacheWriteStatus.SkippedQuota:
                 _metrics.WriteSkipped(label, "quota");

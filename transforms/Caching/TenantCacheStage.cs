@@ -1,3 +1,5 @@
+using Gateway.Transforms.Caching.Semantic;
+using Gateway.Transforms.Caching.Semantic.Matching;
 using Gateway.Transforms.Caching.Serialization;
 using Gateway.Transforms.Caching.Stores;
 using Gateway.Transforms.Infrastructure.Context;
@@ -16,7 +18,8 @@ namespace Gateway.Transforms.Caching;
 /// Proxy stage: the tenant-scoped response cache. On routes with <c>"Cache": "true"</c> it answers hits
 /// from the tenant's namespace, coalesces identical misses, tees cacheable upstream answers into the store
 /// and stamps <c>X-Cache</c>. Any store trouble means BYPASS: the request goes to the upstream as if there
-/// were no cache.
+/// were no cache. On routes with <c>"SemanticCache": "true"</c> an exact-key miss first asks <see cref="SemanticCache"/>
+/// for a stored query of the same meaning.
 /// </summary>
 internal sealed partial class TenantCacheStage : IGatewayStage
 {
@@ -26,12 +29,14 @@ internal sealed partial class TenantCacheStage : IGatewayStage
     private readonly CacheCoalescer _coalescer;
     private readonly CacheUsageReporter _usage;
     private readonly CacheMetrics _metrics;
+    private readonly SemanticCache _semantic;
     private readonly TimeProvider _time;
     private readonly ILogger<TenantCacheStage> _logger;
 
     /// <summary>Creates the stage.</summary>
-    public TenantCacheStage(ITenantCacheStore store, RequestBodyBuffer bodies, CacheQuotaPolicy quotas, CacheCoalescer coalescer, CacheUsageReporter usage, CacheMetrics metrics, TimeProvider time, ILogger<TenantCacheStage> logger)
+    public TenantCacheStage(ITenantCacheStore store, RequestBodyBuffer bodies, CacheQuotaPolicy quotas, CacheCoalescer coalescer, CacheUsageReporter usage, CacheMetrics metrics, SemanticCache semantic, TimeProvider time, ILogger<TenantCacheStage> logger)
     {
+        ArgumentNullException.ThrowIfNull(semantic);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(bodies);
         ArgumentNullException.ThrowIfNull(quotas);
@@ -46,6 +51,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         _coalescer = coalescer;
         _usage = usage;
         _metrics = metrics;
+        _semantic = semantic;
         _time = time;
         _logger = logger;
     }
@@ -75,7 +81,10 @@ internal sealed partial class TenantCacheStage : IGatewayStage
 
         var options = request.Settings.Options.Cache;
         var varyNames = CacheKeyBuilder.VaryNames(options);
-        var hash = CacheRequestBody.TryKeyOfArrivedBody(context, request, route, options.MaxRequestBodyBytes);
+        // A semantic route needs the body itself (the text to embed) after an exact miss; other routes hash it where it
+        // lies when it has arrived whole, and read nothing more.
+        var hash = route.Semantic is null ? CacheRequestBody.TryKeyOfArrivedBody(context, request, route, options.MaxRequestBodyBytes) : null;
+        CacheKeyParts parts = default;
         if (hash is null)
         {
             var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, _bodies, options.MaxRequestBodyBytes);
@@ -100,12 +109,14 @@ internal sealed partial class TenantCacheStage : IGatewayStage
                 return;
             }
 
-            hash = CacheKeyBuilder.ForRequest(context, request, route, body);
+            parts = CacheKeyBuilder.PartsFor(context, request, route, body);
+            hash = CacheKeyBuilder.Compute(parts);
         }
 
         request.CacheKeyHash = hash;
 
         long generation;
+        SemanticPending? semantic = null;
         if (directive == ClientCacheDirective.NoCache)
         {
             if (await _store.GetGenerationAsync(tenant, context.RequestAborted) is not { } current)
@@ -123,7 +134,14 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             var lookup = context.Features.Get<PrefetchedLookup>() is { } prefetched && prefetched.KeyHash == hash
                 ? await prefetched.Lookup
                 : await _store.LookupAsync(tenant, hash, context.RequestAborted);
-            _store.Count(tenant, lookup);
+
+            // On a semantic route a miss is counted once the semantic lookup has answered: a match counts as a hit.
+            var semanticRoute = lookup.Status == CacheLookupStatus.Miss ? route.Semantic : null;
+            if (semanticRoute is null)
+            {
+                _store.Count(tenant, lookup);
+            }
+
             switch (lookup.Status)
             {
                 case CacheLookupStatus.Unavailable:
@@ -139,6 +157,19 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             }
 
             generation = lookup.Generation;
+            if (semanticRoute is not null)
+            {
+                var attempt = await _semantic.LookupAsync(request, semanticRoute, parts, hash, generation, context.RequestAborted);
+                var similar = attempt.Entry is { } found && CanReplay(context, found) ? found : null;
+                _store.RecordLookup(tenant, hit: similar is not null);
+                if (similar is not null)
+                {
+                    await SemanticHitAsync(context, request, similar, attempt.Match!);
+                    return;
+                }
+
+                semantic = attempt.Pending;
+            }
         }
 
         Decide(request, CacheResult.Miss);
@@ -160,11 +191,11 @@ internal sealed partial class TenantCacheStage : IGatewayStage
 
             // The leader's answer was not cacheable, or is encoded in a way this client did not accept: nothing safe to
             // share, go to the upstream like any miss.
-            await ForwardAsync(context, next, request, route, varyNames, hash, generation, flight: null);
+            await ForwardAsync(context, next, request, route, varyNames, hash, generation, flight: null, semantic);
             return;
         }
 
-        await ForwardAsync(context, next, request, route, varyNames, hash, generation, isLeader ? flight : null);
+        await ForwardAsync(context, next, request, route, varyNames, hash, generation, isLeader ? flight : null, semantic);
     }
 
     /// <summary>
@@ -196,6 +227,16 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         Decide(request, CacheResult.Hit);
         request.Outcome = RequestOutcome.CacheHit;
         _usage.Touch(request);
+        await CacheReplay.WriteAsync(context, entry, _time.GetUtcNow() - entry.StoredAt);
+        request.ResponseCompleted = true;
+    }
+
+    private async Task SemanticHitAsync(HttpContext context, GatewayRequest request, CacheEntry entry, SemanticMatch match)
+    {
+        Decide(request, CacheResult.SemanticHit);
+        request.Outcome = RequestOutcome.CacheHit;
+        _usage.Touch(request);
+        context.Response.Headers[GatewayHeaders.CacheMatch] = match.HeaderValue;
         await CacheReplay.WriteAsync(context, entry, _time.GetUtcNow() - entry.StoredAt);
         request.ResponseCompleted = true;
     }

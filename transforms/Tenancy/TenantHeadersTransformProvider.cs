@@ -40,5 +40,6 @@ internal sealed class TenantHeadersTransformProvider : ITransformProvider
         });
 
         context.AddResponseHeaderRemove(GatewayHeaders.Cache, ResponseCondition.Always);
+        context.AddResponseHeaderRemove(GatewayHeaders.CacheMatch, ResponseCondition.Always);
     }
 }

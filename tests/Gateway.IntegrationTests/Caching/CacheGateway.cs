@@ -114,7 +114,17 @@ public sealed class CacheGateway : IAsyncDisposable
         .With("Gateway:Cache:VaryHeaders", new JsonArray("Accept-Language"));
 
     /// <summary>Starts WireMock and a gateway; <paramref name="redis"/> null or empty selects the embedded store.</summary>
-    public static async Task<CacheGateway> StartAsync(string? redis, WireMockServer? sharedUpstream = null, string? id = null)
+    /// <param name="redis">Redis configuration; null or empty for the embedded store.</param>
+    /// <param name="sharedUpstream">An upstream another instance already answers from (for a second node).</param>
+    /// <param name="id">The tenant suffix to share with another instance.</param>
+    /// <param name="configure">Further configuration (more routes, other settings).</param>
+    /// <param name="configureServices">Service replacements, run after <c>AddGateway()</c>.</param>
+    public static async Task<CacheGateway> StartAsync(
+        string? redis,
+        WireMockServer? sharedUpstream = null,
+        string? id = null,
+        Action<GatewayConfigBuilder, string>? configure = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         id ??= Guid.NewGuid().ToString("N")[..10];
         var upstream = sharedUpstream ?? WireMockUpstream.Start();
@@ -122,7 +132,8 @@ public sealed class CacheGateway : IAsyncDisposable
             .WithRoute("cached", "/c/{**rest}", upstream.Url!, new Dictionary<string, string> { ["Cache"] = "true" })
             .WithRoute("user", "/u/{**rest}", upstream.Url!, new Dictionary<string, string> { ["Cache"] = "true", ["CacheScope"] = "user" })
             .WithRoute("plain", "/p/{**rest}", upstream.Url!);
-        var gateway = await GatewayInstance.StartAsync(config);
+        configure?.Invoke(config, upstream.Url!);
+        var gateway = await GatewayInstance.StartAsync(config, configureServices);
         var instance = new CacheGateway(gateway, upstream, id, ownsUpstream: sharedUpstream is null);
         if (sharedUpstream is null)
         {

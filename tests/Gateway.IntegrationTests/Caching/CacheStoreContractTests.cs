@@ -334,6 +334,86 @@ public abstract class CacheStoreContractTests
     }
 
     /// <summary>A write request with the suite's defaults.</summary>
+    [Fact]
+    public async Task SetAsync_WithVectorRecord_ChargedWithTheEntryAndExpiresWithIt()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        var value = CacheTestSupport.Value(tenant, 100);
+
+        // Act
+        var write = await Store.SetAsync(Write(tenant, "q", 0, value, ShortTtl) with { Vector = Vector(200) }, default);
+        var stored = await StoredBytesAsync(tenant, 0, [CacheTestSupport.Hash("q")]);
+        await AdvanceAsync(ShortTtl + ShortTtl);
+        var usage = await Store.GetUsageAsync(tenant, default);
+
+        // Assert
+        Assert.Equal((CacheWriteStatus.Stored, true), (write.Status, write.VectorStored));
+        Assert.Equal(value.Length + 200, write.UsedBytes);
+        Assert.Equal(write.UsedBytes, stored);
+        Assert.Equal((0L, 0L), (usage!.SizeBytes, usage.KeyCount));
+        Assert.Equal(0, await StoredBytesAsync(tenant, 0, [CacheTestSupport.Hash("q")]));
+    }
+
+    [Fact]
+    public async Task SetAsync_RoomForEntryButNotVector_EntryStoredAloneAndChargedAlone()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        var value = CacheTestSupport.Value(tenant, 100);
+        var limit = value.Length + 199L;
+
+        // Act
+        var write = await Store.SetAsync(Write(tenant, "q", 0, value, Long, limit) with { Vector = Vector(200) }, default);
+        var stored = await StoredBytesAsync(tenant, 0, [CacheTestSupport.Hash("q")]);
+        var lookup = await Store.GetAsync(tenant, CacheTestSupport.Hash("q"), default);
+
+        // Assert
+        Assert.Equal((CacheWriteStatus.Stored, false), (write.Status, write.VectorStored));
+        Assert.Equal(value.Length, write.UsedBytes);
+        Assert.Equal(value.Length, stored);
+        Assert.Equal(CacheLookupStatus.Hit, lookup.Status);
+    }
+
+    [Fact]
+    public async Task SetAsync_RewrittenWithoutVector_RecordDroppedFromStorageAndAccounting()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        var value = CacheTestSupport.Value(tenant, 100);
+        await Store.SetAsync(Write(tenant, "q", 0, value, Long) with { Vector = Vector(200) }, default);
+
+        // Act: a semantic route's write that could not embed (an empty record).
+        var rewrite = await Store.SetAsync(Write(tenant, "q", 0, value, Long) with { Vector = Vector(0) }, default);
+        var stored = await StoredBytesAsync(tenant, 0, [CacheTestSupport.Hash("q")]);
+
+        // Assert
+        Assert.Equal((CacheWriteStatus.Stored, false, (long)value.Length), (rewrite.Status, rewrite.VectorStored, rewrite.UsedBytes));
+        Assert.Equal(value.Length, stored);
+    }
+
+    [Fact]
+    public async Task PeekAsync_StoredEntry_ReadWithoutCountingALookup()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        await Store.SetAsync(Write(tenant, "q", 0, CacheTestSupport.Value(tenant, 10), Long), default);
+
+        // Act
+        var peek = await Store.PeekAsync(tenant, CacheTestSupport.Hash("q"), 0, default);
+        var otherGeneration = await Store.PeekAsync(tenant, CacheTestSupport.Hash("q"), 1, default);
+        var usage = await Store.GetUsageAsync(tenant, default);
+
+        // Assert
+        Assert.Equal(CacheLookupStatus.Hit, peek.Status);
+        Assert.Equal(tenant, peek.Entry!.TenantId);
+        Assert.Equal(CacheLookupStatus.Miss, otherGeneration.Status);
+        Assert.Equal((0L, 0L), (usage!.Hits, usage.Misses));
+    }
+
     private protected static CacheWriteRequest Write(string tenant, string seed, long generation, byte[] value, TimeSpan ttl, long limit = long.MaxValue) =>
         new(tenant, CacheTestSupport.Hash(seed), generation, value, ttl, limit, Meta);
+
+    /// <summary>A vector record of <paramref name="bytes"/> bytes (opaque to the store).</summary>
+    private protected static CacheVectorWrite Vector(int bytes) => new(Enumerable.Repeat((byte)'v', bytes).ToArray(), 1000);
 }

@@ -59,6 +59,7 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         foreach (var hash in hashes)
         {
             total += await db.StringLengthAsync(RedisKeys.CacheEntry(tenantId, generation, hash));
+            total += await db.StringLengthAsync(RedisKeys.CacheVector(tenantId, generation, hash));
         }
 
         return total;
@@ -189,5 +190,81 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
         Assert.InRange(expiredAccounted.KeyCount, 250, 300);
         Assert.Equal(expiredAccounted.KeyCount, invalidation.DeletedKeys);
         Assert.Equal((0L, 0L, 0L), (invalidatedStored, invalidatedAccounted.SizeBytes, invalidatedAccounted.KeyCount));
+    }
+
+    [Fact]
+    public async Task ReadVectorsAsync_RecordsStored_ReturnedInOrderFromTheCursorWithoutExpiredOnes()
+    {
+        // Arrange: three entries with records (one short-lived), one without.
+        var tenant = CacheTestSupport.UniqueTenant();
+        await Store.SetAsync(Write(tenant, "a", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)) with { Vector = new CacheVectorWrite("ra"u8.ToArray(), 100) }, default);
+        await Store.SetAsync(Write(tenant, "b", 0, CacheTestSupport.Value(tenant, 10), ShortTtl) with { Vector = new CacheVectorWrite("rb"u8.ToArray(), 100) }, default);
+        await Store.SetAsync(Write(tenant, "c", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
+        await Store.SetAsync(Write(tenant, "d", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)) with { Vector = new CacheVectorWrite("rd"u8.ToArray(), 100) }, default);
+
+        // Act
+        var firstPage = await Store.ReadVectorsAsync(tenant, 0, 0, 2, default);
+        var rest = await Store.ReadVectorsAsync(tenant, 0, firstPage!.Last, 2, default);
+        await AdvanceAsync(ShortTtl + ShortTtl);
+        var afterExpiry = await Store.ReadVectorsAsync(tenant, 0, 0, 10, default);
+        var otherTenant = await Store.ReadVectorsAsync(CacheTestSupport.UniqueTenant(), 0, 0, 10, default);
+
+        // Assert
+        Assert.Equal([CacheTestSupport.Hash("a"), CacheTestSupport.Hash("b")], firstPage.Records.Select(r => r.KeyHash));
+        Assert.Equal("ra"u8.ToArray(), firstPage.Records[0].Record);
+        Assert.True(firstPage.More);
+        Assert.Equal([CacheTestSupport.Hash("d")], rest!.Records.Select(r => r.KeyHash));
+        Assert.False(rest.More);
+        Assert.Equal([CacheTestSupport.Hash("a"), CacheTestSupport.Hash("d")], afterExpiry!.Records.Select(r => r.KeyHash));
+        Assert.Empty(otherTenant!.Records);
+    }
+
+    [Fact]
+    public async Task InvalidateAsync_EntriesWithRecords_NewGenerationHasNoRecordsAndReclaimUnlinksTheOldOnes()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.SetAsync(Write(tenant, $"k{i}", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(5)) with { Vector = Vector(300) }, default);
+        }
+
+        var db = _probe!.GetDatabase();
+        Assert.True(await db.KeyExistsAsync(RedisKeys.CacheVectorFeed(tenant, 0)));
+
+        // Act
+        var invalidation = await Store.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        var newGeneration = await Store.ReadVectorsAsync(tenant, invalidation!.Generation, 0, 10, default);
+        await Store.ReclaimAsync(tenant, default);
+        var usage = await Store.GetUsageAsync(tenant, default);
+
+        // Assert
+        Assert.Empty(newGeneration!.Records);
+        Assert.False(await db.KeyExistsAsync(RedisKeys.CacheVectorFeed(tenant, 0)));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.False(await db.KeyExistsAsync(RedisKeys.CacheVector(tenant, 0, CacheTestSupport.Hash($"k{i}"))));
+        }
+
+        Assert.Equal((0L, 0L), (usage!.SizeBytes, usage.KeyCount));
+    }
+
+    [Fact]
+    public async Task SetAsync_WithVectorRecord_RecordAndFeedCarryTheTenantTagAndATtl()
+    {
+        // Arrange
+        var tenant = CacheTestSupport.UniqueTenant();
+        var db = _probe!.GetDatabase();
+
+        // Act
+        await Store.SetAsync(Write(tenant, "k", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)) with { Vector = Vector(100) }, default);
+        RedisKey[] keys = [RedisKeys.CacheVector(tenant, 0, CacheTestSupport.Hash("k")), RedisKeys.CacheVectorFeed(tenant, 0)];
+
+        // Assert
+        foreach (var key in keys)
+        {
+            Assert.Contains("{" + tenant + "}", (string)key!, StringComparison.Ordinal);
+            Assert.True(await db.KeyTimeToLiveAsync(key) is { } ttl && ttl > TimeSpan.Zero, $"{key} has no TTL");
+        }
     }
 }

@@ -110,5 +110,8 @@ public sealed class CacheLookupPrefetchTests
 
         public ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public ValueTask<CacheLookupResult> PeekAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<CacheVectorPage?> ReadVectorsAsync(string tenantId, long generation, long after, int max, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -8,6 +8,7 @@ namespace Gateway.Transforms.Caching.Stores;
 /// <param name="Ttl">Entry lifetime.</param>
 /// <param name="LimitBytes">Quota times the write threshold: usage after the write must stay at or under it.</param>
 /// <param name="MetadataTtl">Lifetime given to the tenant's index, sizes, stats and generation keys (only ever extended).</param>
+/// <param name="Vector">On semantic routes, the entry's vector record (stored, charged and expiring with it); null elsewhere.</param>
 internal sealed record CacheWriteRequest(
     string TenantId,
     string KeyHash,
@@ -15,4 +16,5 @@ internal sealed record CacheWriteRequest(
     ReadOnlyMemory<byte> Value,
     TimeSpan Ttl,
     long LimitBytes,
-    TimeSpan MetadataTtl);
+    TimeSpan MetadataTtl,
+    CacheVectorWrite? Vector = null);

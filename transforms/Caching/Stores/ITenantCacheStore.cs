@@ -43,4 +43,17 @@ internal interface ITenantCacheStore
 
     /// <summary>Shared counters and exact usage after expired entries are dropped; null when unavailable.</summary>
     ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads an entry of <paramref name="generation"/> without counting a lookup: the semantic cache's read of the entry
+    /// it matched (the stage counts the request once, as a hit when the match is served).
+    /// </summary>
+    ValueTask<CacheLookupResult> PeekAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Vector records stored in <paramref name="generation"/> after sequence number <paramref name="after"/> (0: from the
+    /// start), oldest first, for this node's semantic index; null when unavailable. A store only this node writes to
+    /// returns an empty page: the stage indexes its own writes.
+    /// </summary>
+    ValueTask<CacheVectorPage?> ReadVectorsAsync(string tenantId, long generation, long after, int max, CancellationToken cancellationToken);
 }

@@ -14,4 +14,7 @@ public enum CacheResult
 
     /// <summary>The cache was skipped (client <c>no-store</c>, store unavailable, body too large, ...).</summary>
     Bypass,
+
+    /// <summary>Answered from the tenant's cache with the entry of another query of the same meaning (semantic cache).</summary>
+    SemanticHit,
 }

@@ -21,19 +21,20 @@ internal static class Labels
         _ => "ok",
     };
 
-    /// <summary>The <c>result</c> label of <c>gateway.cache.requests</c> and the span's <c>gateway.cache</c> tag: <c>hit</c>, <c>miss</c>, <c>bypass</c>, <c>none</c>.</summary>
+    /// <summary>The <c>result</c> label of <c>gateway.cache.requests</c> and the span's <c>gateway.cache</c> tag: <c>hit</c>, <c>semantic_hit</c>, <c>miss</c>, <c>bypass</c>, <c>none</c>.</summary>
     public static string Label(this CacheResult result) => result switch
     {
         CacheResult.Hit => "hit",
+        CacheResult.SemanticHit => "semantic_hit",
         CacheResult.Miss => "miss",
         CacheResult.Bypass => "bypass",
         _ => "none",
     };
 
-    /// <summary>The <c>X-Cache</c> response header value: <c>HIT</c>, <c>MISS</c> or <c>BYPASS</c>; null for <see cref="CacheResult.None"/>.</summary>
+    /// <summary>The <c>X-Cache</c> response header value: <c>HIT</c> (semantic hits too), <c>MISS</c> or <c>BYPASS</c>; null for <see cref="CacheResult.None"/>.</summary>
     public static string? HeaderValue(this CacheResult result) => result switch
     {
-        CacheResult.Hit => "HIT",
+        CacheResult.Hit or CacheResult.SemanticHit => "HIT",
         CacheResult.Miss => "MISS",
         CacheResult.Bypass => "BYPASS",
         _ => null,

@@ -17,12 +17,15 @@ internal static class GatewayHeaders
     /// <summary>Cache result on responses.</summary>
     public const string Cache = "X-Cache";
 
+    /// <summary>How a semantic cache hit matched: <c>semantic; similarity=0.97</c>.</summary>
+    public const string CacheMatch = "X-Cache-Match";
+
     // The gateway's own headers, and every header that claims where a request came from: the upstream must see only
     // the X-Forwarded-* values the gateway (YARP) sets itself, never a client's story about its address, host or scheme.
     // X-Original-* covers X-Original-URL / X-Original-Host, which some servers honour as a path or host override.
     private static readonly string[] OwnedNames =
     [
-        "x-tier", "x-cache", "x-gateway", "x-tenant",
+        "x-tier", "x-cache", "x-cache-match", "x-gateway", "x-tenant",
         "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-cluster-client-ip", "x-rewrite-url",
     ];
 

@@ -40,6 +40,17 @@ internal static class RedisKeys
     /// <summary>Hash of the tenant's cache counters (bytes, hits, misses), shared by every node.</summary>
     public static string CacheStats(string tenantId) => "cachemeta:" + Tag(tenantId) + ":stats";
 
+    /// <summary>The semantic vector record of a cached response: <c>cachevec:{tenant}:generation:sha256hex</c>, charged and expiring with the entry.</summary>
+    public static string CacheVector(string tenantId, long generation, string sha256Hex)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sha256Hex);
+        return string.Concat("cachevec:", Tag(tenantId), ":", generation.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", sha256Hex);
+    }
+
+    /// <summary>Sorted set of the entry hashes that got a vector in one generation, in the order they were stored; other nodes read it to fill their index.</summary>
+    public static string CacheVectorFeed(string tenantId, long generation) =>
+        string.Concat("cachevecs:", Tag(tenantId), ":", generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>
     /// Rate limiter state of a tenant's requests: <c>ratelimit:{tenant}:requests</c>. (Releases before the exact
     /// <c>seconds:microseconds</c> format used <c>ratelimit:{tenant}</c> with one double; the new name keeps the two formats

@@ -43,6 +43,17 @@ public sealed class GatewayOptionsValidatorTests
         ["Gateway:Cache:QuotaWriteThreshold"] = o => o.Cache.QuotaWriteThreshold = 1.5,
         ["Gateway:Cache:MaxRequestBodyBytes"] = o => o.Cache.MaxRequestBodyBytes = 0,
         ["Gateway:Cache:VaryHeaders:1"] = o => o.Cache.VaryHeaders.AddRange(["Accept-Language", "bad header:"]),
+        ["Gateway:Embeddings:Endpoint"] = o => o.Embeddings.Endpoint = "ftp://embeddings.example",
+        ["Gateway:Embeddings:Model"] = o => (o.Embeddings.Endpoint, o.Embeddings.Model) = ("http://embeddings.example", " "),
+        ["Gateway:Embeddings:Path"] = o => (o.Embeddings.Endpoint, o.Embeddings.Path) = ("http://embeddings.example", "v1/embeddings"),
+        ["Gateway:Embeddings:Dimensions"] = o => o.Embeddings.Dimensions = 1,
+        ["Gateway:Embeddings:BudgetMs"] = o => o.Embeddings.BudgetMs = 0,
+        ["Gateway:Embeddings:BreakerFailureThreshold"] = o => o.Embeddings.BreakerFailureThreshold = 0,
+        ["Gateway:Embeddings:BreakerCooldownMs"] = o => o.Embeddings.BreakerCooldownMs = 0,
+        ["Gateway:Embeddings:MaxQueryChars"] = o => o.Embeddings.MaxQueryChars = 0,
+        ["Gateway:Embeddings:MaxConcurrency"] = o => o.Embeddings.MaxConcurrency = -1,
+        ["Gateway:Embeddings:MaxVectorsPerTenant"] = o => o.Embeddings.MaxVectorsPerTenant = 0,
+        ["Gateway:Embeddings:MaxIndexBytesPerTenant"] = o => o.Embeddings.MaxIndexBytesPerTenant = 1024,
         ["Gateway:Limits:MaxRequestBodyBytes"] = o => o.Limits.MaxRequestBodyBytes = 0,
         ["Gateway:Limits:RequestHeadersTimeoutSeconds"] = o => o.Limits.RequestHeadersTimeoutSeconds = 0,
         ["Gateway:Limits:MaxRequestHeadersTotalBytes"] = o => o.Limits.MaxRequestHeadersTotalBytes = -1,
@@ -79,6 +90,7 @@ public sealed class GatewayOptionsValidatorTests
         "Gateway:Limits:MaxConcurrentConnections", // no connection limit
         "Gateway:Limits:MinRequestBodyDataRate",   // no minimum upload rate
         "Gateway:Cache:NearCacheBytes",            // no near-cache: every Redis hit is a round trip
+        "Gateway:Embeddings:MaxConcurrency",       // half the cores
     };
 
     public static TheoryData<string> Rules => [.. Breakers.Keys];

@@ -18,6 +18,8 @@ public sealed class GatewayHeadersTests
     [InlineData("x_tier")]
     [InlineData("X-Tier-Override")]
     [InlineData("X-Cache")]
+    [InlineData("X-Cache-Match")]
+    [InlineData("x_cache_match")]
     [InlineData("X-Gateway")]
     [InlineData("X-Gateway-Anything")]
     [InlineData("X_GATEWAY_DEBUG")]

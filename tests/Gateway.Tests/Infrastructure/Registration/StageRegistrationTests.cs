@@ -69,8 +69,9 @@ public sealed class StageRegistrationTests
         services.AddTenantThrottling();
         services.AddTenantCache();
 
-        // Assert: the Redis connection, the throttling monitor and the cache store starter; Redis and cache readiness.
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService)));
+        // Assert: the Redis connection, the throttling monitor, the cache store starter and the semantic cache's model
+        // warm-up; Redis and cache readiness.
+        Assert.Equal(4, services.Count(d => d.ServiceType == typeof(IHostedService)));
         Assert.Equal(2, services.Count(d => d.ServiceType == typeof(IReadinessCheck)));
         Assert.Single(services, d => d.ServiceType == typeof(ITenantThrottleView));
     }

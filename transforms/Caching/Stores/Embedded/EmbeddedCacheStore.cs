@@ -17,7 +17,7 @@ namespace Gateway.Transforms.Caching.Stores.Embedded;
 /// the bound itself (tenants outside the table, on the default tier) is skipped as <see cref="CacheWriteStatus.SkippedStoreFull"/>.
 /// Nothing is ever evicted on another tenant's behalf.
 /// </remarks>
-internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
+internal sealed partial class EmbeddedCacheStore : ITenantCacheStore, IDisposable
 {
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(30);
 
@@ -146,6 +146,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
             ? segment.Array
             : write.Value.ToArray();
         var decoded = Item.Create(value, 0, write.TenantId);
+        var vector = write.Vector?.Record ?? ReadOnlyMemory<byte>.Empty;
         lock (state.Gate)
         {
             if (state.Generation != write.Generation)
@@ -155,7 +156,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
 
             var now = Now();
             Reap(state, now);
-            var previous = state.Items.TryGetValue(write.KeyHash, out var old) ? old.Value.Length : 0;
+            var previous = state.Items.TryGetValue(write.KeyHash, out var old) ? old.Size : 0;
             if (state.Bytes - previous + size > write.LimitBytes)
             {
                 return new CacheWriteResult(CacheWriteStatus.SkippedQuota, state.Bytes, state.Items.Count);
@@ -174,11 +175,24 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
                 Interlocked.Add(ref _totalBytes, delta);
             }
 
+            // As in Redis: the vector record is charged with its entry, and at the quota the entry is stored alone.
+            var withVector = !vector.IsEmpty && state.Bytes - previous + size + vector.Length <= write.LimitBytes;
+            if (withVector)
+            {
+                // The record counts toward the process-wide bound too; past it the entry is stored alone.
+                if (Interlocked.Add(ref _totalBytes, vector.Length) > _maxBytes())
+                {
+                    Interlocked.Add(ref _totalBytes, -vector.Length);
+                    withVector = false;
+                }
+            }
+
             var expiresAt = now + (long)write.Ttl.TotalMilliseconds;
-            state.Items[write.KeyHash] = decoded with { ExpiresAtMs = expiresAt };
+            var item = decoded with { ExpiresAtMs = expiresAt, Vector = withVector ? vector.ToArray() : null };
+            state.Items[write.KeyHash] = item;
             state.Expiries.Enqueue(write.KeyHash, expiresAt);
-            state.Bytes += size - previous;
-            return new CacheWriteResult(CacheWriteStatus.Stored, state.Bytes, state.Items.Count);
+            state.Bytes += item.Size - previous;
+            return new CacheWriteResult(CacheWriteStatus.Stored, state.Bytes, state.Items.Count, withVector);
         }
     }
 
@@ -232,7 +246,7 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
             }
 
             return keyHashes.Distinct(StringComparer.Ordinal)
-                .Sum(hash => state.Items.TryGetValue(hash, out var item) && item.ExpiresAtMs > now ? (long)item.Value.Length : 0);
+                .Sum(hash => state.Items.TryGetValue(hash, out var item) && item.ExpiresAtMs > now ? (long)item.Size : 0);
         }
     }
 
@@ -280,8 +294,11 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
     }
 
     /// <summary>A stored value and its entry, decoded once when stored so a hit allocates nothing.</summary>
-    private readonly record struct Item(byte[] Value, long ExpiresAtMs, CacheEntryReadStatus Status, CacheEntry? Entry)
+    private readonly record struct Item(byte[] Value, long ExpiresAtMs, CacheEntryReadStatus Status, CacheEntry? Entry, byte[]? Vector = null)
     {
+        /// <summary>Bytes charged to the quota: the entry and its vector record.</summary>
+        public int Size => Value.Length + (Vector?.Length ?? 0);
+
         public static Item Create(byte[] value, long expiresAtMs, string tenantId)
         {
             var status = CacheEntrySerializer.TryRead(value, tenantId, out var entry);
@@ -320,8 +337,8 @@ internal sealed class EmbeddedCacheStore : ITenantCacheStore, IDisposable
                 if (Items.TryGetValue(key, out var item) && item.ExpiresAtMs == expiresAt)
                 {
                     Items.Remove(key);
-                    Bytes -= item.Value.Length;
-                    freed += item.Value.Length;
+                    Bytes -= item.Size;
+                    freed += item.Size;
                 }
             }
 

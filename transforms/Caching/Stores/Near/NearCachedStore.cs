@@ -85,6 +85,27 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
     public ValueTask<CacheUsageSnapshot?> GetUsageAsync(string tenantId, CancellationToken cancellationToken) => _inner.GetUsageAsync(tenantId, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The semantic cache's read of a matched entry takes the lookup's path (near-cache, then Redis, kept once read back),
+    /// and only while <paramref name="generation"/> is still the tenant's current one as far as this node knows: a match
+    /// found just before an invalidation is not served after it.
+    /// </remarks>
+    public async ValueTask<CacheLookupResult> PeekAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
+    {
+        var current = await _inner.GetGenerationAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (current is { } known && known != generation)
+        {
+            return new CacheLookupResult(CacheLookupStatus.Miss, known, null);
+        }
+
+        return await Lookup(tenantId, keyHash, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CacheVectorPage?> ReadVectorsAsync(string tenantId, long generation, long after, int max, CancellationToken cancellationToken) =>
+        _inner.ReadVectorsAsync(tenantId, generation, after, max, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
         _settings.Changed -= OnSettingsChanged;

@@ -114,17 +114,32 @@ internal sealed partial class RedisCacheReclaimer
 
     private static RedisKey[] Keys(string tenantId, RedisValue[] entries)
     {
-        var keys = new RedisKey[4 + entries.Length];
-        keys[0] = RedisKeys.CacheGeneration(tenantId);
-        keys[1] = RedisKeys.CacheIndex(tenantId);
-        keys[2] = RedisKeys.CacheSizes(tenantId);
-        keys[3] = RedisKeys.CacheStats(tenantId);
-        for (var i = 0; i < entries.Length; i++)
+        var keys = new List<RedisKey>(4 + (2 * entries.Length))
         {
-            keys[4 + i] = (string)entries[i]!;
+            RedisKeys.CacheGeneration(tenantId), RedisKeys.CacheIndex(tenantId), RedisKeys.CacheSizes(tenantId), RedisKeys.CacheStats(tenantId),
+        };
+        foreach (var entry in entries)
+        {
+            keys.Add((string)entry!);
         }
 
-        return keys;
+        // The old entries' vector records and their generations' vector feeds go too: the script unlinks listed keys
+        // that are not in the index without counting them (the entry's size already includes its record).
+        var prefix = RedisKeys.CacheEntryPrefix(tenantId);
+        var generations = new HashSet<long>();
+        foreach (var entry in entries)
+        {
+            var rest = ((string)entry!).AsSpan(prefix.Length);
+            var colon = rest.IndexOf(':');
+            if (colon > 0 && long.TryParse(rest[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
+            {
+                keys.Add(RedisKeys.CacheVector(tenantId, generation, rest[(colon + 1)..].ToString()));
+                generations.Add(generation);
+            }
+        }
+
+        keys.AddRange(generations.Select(g => (RedisKey)RedisKeys.CacheVectorFeed(tenantId, g)));
+        return [.. keys];
     }
 
     [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Reclaimed {Removed} entries of old cache generations for tenant {TenantId}")]

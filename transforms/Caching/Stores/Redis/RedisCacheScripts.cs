@@ -55,21 +55,37 @@ internal static class RedisCacheScripts
 
     /// <summary>
     /// Write with quota accounting. KEYS: generation, index, sizes, stats, entry. ARGV: expected generation,
-    /// value, ttl ms, limit bytes, metadata ttl ms. Returns {status, generation, used bytes, key count} with
-    /// status 0 stored, 1 skipped (quota), 2 stale generation.
+    /// value, ttl ms, limit bytes, metadata ttl ms. Returns {status, generation, used bytes, key count, vector stored}
+    /// with status 0 stored, 1 skipped (quota), 2 stale generation.
+    /// Semantic routes add KEYS: the entry's vector record, the generation's vector feed; ARGV: the record (empty:
+    /// none, and any earlier one is deleted), the feed's length bound. The record is charged with the entry and lives
+    /// as long; a tenant whose quota has room for the entry but not for both stores the entry alone.
     /// </summary>
     public const string Write = Extend + "\n" + """
         local generation, index, sizes, stats, entry = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
         local current = tonumber(redis.call('GET', generation) or '0')
-        if current ~= tonumber(ARGV[1]) then return {2, current, 0, 0} end
+        if current ~= tonumber(ARGV[1]) then return {2, current, 0, 0, 0} end
         """ + "\n" + Now + "\n" + Reap + "\n" + """
         local size = string.len(ARGV[2])
         local previous = tonumber(redis.call('HGET', sizes, entry) or '0')
         if used - previous + size > tonumber(ARGV[4]) then
-          return {1, current, used, redis.call('ZCARD', index)}
+          return {1, current, used, redis.call('ZCARD', index), 0}
         end
+        local vector, feed, vsize = KEYS[6], KEYS[7], 0
+        if vector and used - previous + size + string.len(ARGV[6]) <= tonumber(ARGV[4]) then vsize = string.len(ARGV[6]) end
         local ttl = tonumber(ARGV[3])
         redis.call('SET', entry, ARGV[2], 'PX', ttl)
+        if vsize > 0 then
+          redis.call('SET', vector, ARGV[6], 'PX', ttl)
+          local last = redis.call('ZRANGE', feed, -1, -1, 'WITHSCORES')
+          redis.call('ZADD', feed, tonumber(last[2] or '0') + 1, string.match(entry, '([^:]+)$'))
+          local length, bound = redis.call('ZCARD', feed), tonumber(ARGV[7])
+          if length > bound then redis.call('ZREMRANGEBYRANK', feed, 0, length - bound - 1) end
+          extend(feed, tonumber(ARGV[5]))
+        elseif vector then
+          redis.call('DEL', vector)
+        end
+        size = size + vsize
         redis.call('ZADD', index, now + ttl, entry)
         redis.call('HSET', sizes, entry, size)
         used = redis.call('HINCRBY', stats, 'bytes', size - previous)
@@ -78,7 +94,7 @@ internal static class RedisCacheScripts
         extend(sizes, meta)
         extend(stats, meta)
         extend(generation, meta)
-        return {0, current, used, redis.call('ZCARD', index)}
+        return {0, current, used, redis.call('ZCARD', index), vsize > 0 and 1 or 0}
         """;
 
     /// <summary>
@@ -134,5 +150,18 @@ internal static class RedisCacheScripts
         if tonumber(ARGV[2]) > 0 then redis.call('HINCRBY', KEYS[1], 'misses', ARGV[2]) end
         extend(KEYS[1], tonumber(ARGV[3]))
         return 1
+        """;
+
+    /// <summary>
+    /// Reads a generation's vector feed (sorted set: entry hash scored by a sequence number). KEYS: feed. ARGV: the
+    /// last sequence number seen, page size. Returns {hash, sequence, ...} after it, oldest first. A feed that
+    /// restarted (it expired while idle) is read from its start.
+    /// </summary>
+    public const string ReadVectorFeed = """
+        local feed = KEYS[1]
+        local last = redis.call('ZRANGE', feed, -1, -1, 'WITHSCORES')
+        local after = tonumber(ARGV[1])
+        if tonumber(last[2] or '0') < after then after = 0 end
+        return redis.call('ZRANGEBYSCORE', feed, '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
         """;
 }

@@ -113,6 +113,7 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IAsyncDisposa
         [
             write.Generation, write.Value, Milliseconds(write.Ttl), write.LimitBytes, Milliseconds(write.MetadataTtl),
         ];
+        (keys, args) = WithVector(write, keys, args);
         var run = await _guard.ExecuteAsync("cache.set", keys[0], db => db.ScriptEvaluateAsync(RedisCacheScripts.Write, keys, args), cancellationToken);
         if (!run.Succeeded || run.Value is null)
         {
@@ -131,7 +132,7 @@ internal sealed partial class RedisCacheStore : ITenantCacheStore, IAsyncDisposa
             _generations.Forget(tenant);
         }
 
-        return new CacheWriteResult(status, result[2], result[3]);
+        return new CacheWriteResult(status, result[2], result[3], result.Length > 4 && result[4] == 1);
     }
 
     /// <inheritdoc />

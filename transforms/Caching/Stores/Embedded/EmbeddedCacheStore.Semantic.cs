@@ -1,0 +1,30 @@
+namespace Gateway.Transforms.Caching.Stores.Embedded;
+
+/// <summary>
+/// The semantic cache's part of the embedded store: vector records are held with their entries (charged to the quota
+/// and to the process-wide bound, dropped on expiry and invalidation); there is no feed, since no other node writes here.
+/// </summary>
+internal sealed partial class EmbeddedCacheStore
+{
+    /// <inheritdoc />
+    public ValueTask<CacheLookupResult> PeekAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var state = State(tenantId);
+        Item item = default;
+        bool found;
+        lock (state.Gate)
+        {
+            Reap(state, Now());
+            found = state.Generation == generation && state.Items.TryGetValue(keyHash, out item);
+        }
+
+        return ValueTask.FromResult(found
+            ? item.Read(tenantId, generation)
+            : new CacheLookupResult(CacheLookupStatus.Miss, generation, null));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CacheVectorPage?> ReadVectorsAsync(string tenantId, long generation, long after, int max, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<CacheVectorPage?>(CacheVectorPage.Empty(after));
+}
