@@ -11,7 +11,7 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
 COPY config/Gateway.Config.csproj config/
 COPY transforms/Gateway.Transforms.csproj transforms/
 COPY gateway/Gateway.csproj gateway/
@@ -20,6 +20,8 @@ COPY appsettings.json ./
 COPY config/ config/
 COPY transforms/ transforms/
 COPY gateway/ gateway/
+# The semantic cache's embedded model makes the app about 122 MB (a 91 MB assembly with the model inside, plus ONNX
+# Runtime's native library for the build platform only, see Directory.Build.targets) instead of about 5 MB.
 RUN dotnet publish gateway/Gateway.csproj -c Release -o /app --no-restore /p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime

@@ -18,6 +18,8 @@ Console.Error.WriteLine($"""
       isolation      SPEC §8 isolation proof: one tenant spikes; protections on, then the control without them
       sla            SPEC §8 tier SLAs: p95 inside the budget, >= 99.5% answered within it
       cache          SPEC §8 hit rate above 75% per tenant (Zipf workload)
+      paraphrase     the cache scenario in other words: Zipf over intents, several wordings each; exact-only vs
+                     exact + semantic cache (embedded model), hit rates and the CPU added per lookup
       invalidation   SPEC §8 invalidation affects only the invalidated tenant
       all            isolation, sla, cache and invalidation in one report
       smoke          short functional isolation run for CI (< 30 s; no timing assertions)

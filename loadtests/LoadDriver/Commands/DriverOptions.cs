@@ -42,6 +42,9 @@ internal sealed class DriverOptions
     /// <summary>The attack suite's shapes to run (a–g); empty: all.</summary>
     public IReadOnlyList<string> Shapes { get; set; } = [];
 
+    /// <summary>Gateway:Embeddings:BudgetMs of the paraphrase scenario's semantic arm; null = the gateway's default.</summary>
+    public int? SemanticBudgetMs { get; set; }
+
     public const string Usage = """
           --scenario-file PATH   scenario definition (default loadtests/scenarios.json)
           --duration-scale X     multiply every duration and window (default 1; k6 DURATION_SCALE)
@@ -54,6 +57,7 @@ internal sealed class DriverOptions
           --fair-max-in-flight N Gateway:Fairness:MaxInFlight (default: the backend capacity)
           --max-in-flight N      generator in-flight cap; beyond it requests count as overflow errors (default 4000)
           --http-timeout SECONDS client timeout per request (default 10)
+          --semantic-budget-ms N paraphrase: Gateway:Embeddings:BudgetMs of the semantic arm (default: the gateway's, 50)
           --quiet                no per-second progress lines
           --shapes a,b,...       attacks: run only these shapes (default a–g)
         """;
@@ -103,6 +107,7 @@ internal sealed class DriverOptions
                     case "--fair-max-in-flight": o.FairMaxInFlight = (int)Positive(name, Value()); break;
                     case "--max-in-flight": o.MaxInFlight = (int)Positive(name, Value()); break;
                     case "--http-timeout": o.HttpTimeout = TimeSpan.FromSeconds(Positive(name, Value())); break;
+                    case "--semantic-budget-ms": o.SemanticBudgetMs = (int)Positive(name, Value()); break;
                     case "--quiet": o.Quiet = true; break;
                     case "--shapes": o.Shapes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(k => k.ToLowerInvariant())]; break;
                     default: throw new FormatException($"unknown option {name}");

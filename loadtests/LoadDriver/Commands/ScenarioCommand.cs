@@ -11,7 +11,7 @@ namespace LoadDriver.Commands;
 /// </summary>
 internal static class ScenarioCommand
 {
-    public static readonly string[] Names = ["isolation", "sla", "cache", "invalidation", "smoke", "all", AttackSuite.Name, AttackSmoke];
+    public static readonly string[] Names = ["isolation", "sla", "cache", "invalidation", "paraphrase", "smoke", "all", AttackSuite.Name, AttackSmoke];
 
     /// <summary>The attack suite's CI run: protections only, short windows, functional assertions.</summary>
     public const string AttackSmoke = "attacks-smoke";
@@ -100,6 +100,7 @@ internal static class ScenarioCommand
                 IsolationScenario.Name => await IsolationScenario.RunAsync(ctx, cancellationToken),
                 SlaScenario.Name => await SlaScenario.RunAsync(ctx, cancellationToken),
                 CacheScenario.Name => await CacheScenario.RunAsync(ctx, cancellationToken),
+                ParaphraseScenario.Name => await ParaphraseScenario.RunAsync(ctx, cancellationToken),
                 InvalidationScenario.Name => await InvalidationScenario.RunAsync(ctx, cancellationToken),
                 SmokeScenario.Name => await SmokeScenario.RunAsync(ctx, cancellationToken),
                 _ => throw new InvalidDataException($"unknown scenario {name}"),
@@ -176,6 +177,7 @@ internal static class ScenarioCommand
             "isolation" => 2 * run.Seconds(s.Isolation!.DurationSeconds),
             "sla" => run.Seconds(s.Sla!.DurationSeconds),
             "cache" => run.Seconds(s.Cache!.DurationSeconds),
+            "paraphrase" => 2 * run.Seconds(s.Cache!.DurationSeconds),
             "invalidation" => run.Seconds(s.Invalidation!.DurationSeconds),
             "smoke" => run.Seconds(s.Isolation!.DurationSeconds),
             AttackSuite.Name => 2 * 7 * (AttackSuite.Resolve(run, smoke: false).Duration + 15),

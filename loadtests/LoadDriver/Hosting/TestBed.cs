@@ -18,6 +18,9 @@ namespace LoadDriver.Hosting;
 /// <param name="LatencyP99Ms">Backend service time p99.</param>
 /// <param name="FairMaxInFlight">Gateway:Fairness:MaxInFlight (requests in flight to the backend before the fair queue holds them).</param>
 /// <param name="SpikeTier">Put the isolation spike tenant on a tier of its own limited to <c>spikeLimitQps</c> (isolation and smoke).</param>
+/// <param name="Seed">The backend's random seed.</param>
+/// <param name="Semantic">Turn the semantic cache on for the query route (the paraphrase scenario's second arm).</param>
+/// <param name="SemanticBudgetMs">Gateway:Embeddings:BudgetMs when set.</param>
 internal sealed record TestBedOptions(
     bool Protections,
     string? Redis,
@@ -26,7 +29,9 @@ internal sealed record TestBedOptions(
     double LatencyP99Ms,
     int FairMaxInFlight,
     bool SpikeTier,
-    int Seed = 42);
+    int Seed = 42,
+    bool Semantic = false,
+    int? SemanticBudgetMs = null);
 
 /// <summary>
 /// The simulated RAG backend and the real gateway, both in this process on Kestrel at free 127.0.0.1 ports, the
@@ -163,6 +168,7 @@ internal sealed class TestBed : IAsyncDisposable
                 ["Tenants"] = tenants,
                 ["Redis"] = new JsonObject { ["Configuration"] = options.Redis ?? "" },
                 ["Throttling"] = new JsonObject { ["Enabled"] = options.Protections },
+                ["Embeddings"] = new JsonObject { ["BudgetMs"] = options.SemanticBudgetMs ?? new Gateway.Config.Options.EmbeddingsOptions().BudgetMs },
                 ["Fairness"] = new JsonObject
                 {
                     ["Enabled"] = options.Protections,
@@ -177,7 +183,9 @@ internal sealed class TestBed : IAsyncDisposable
                     {
                         ["ClusterId"] = "rag",
                         ["Match"] = new JsonObject { ["Path"] = "/query", ["Methods"] = new JsonArray("POST") },
-                        ["Metadata"] = new JsonObject { ["Cache"] = "true" },
+                        ["Metadata"] = options.Semantic
+                            ? new JsonObject { ["Cache"] = "true", ["SemanticCache"] = "true" }
+                            : new JsonObject { ["Cache"] = "true" },
                     },
                 },
                 ["Clusters"] = new JsonObject

@@ -36,6 +36,9 @@ internal readonly record struct QueryOutcome(int Status, OutcomeKind Kind, strin
     /// <summary>The problem body's <c>reason</c> of a 429 or 503 (<c>rate_limit</c>, <c>auto_throttle</c>, <c>deadline</c>...).</summary>
     public string? Reason { get; init; }
 
+    /// <summary>A hit the semantic cache served (the answer carried <c>X-Cache-Match</c>).</summary>
+    public bool SemanticMatch { get; init; }
+
     public static QueryOutcome Transport => new(0, OutcomeKind.TransportError, null, null, false);
 
     public static OutcomeKind Classify(int status) => status switch

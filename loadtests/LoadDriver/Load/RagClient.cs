@@ -51,7 +51,7 @@ internal sealed class RagClient : IDisposable
             {
                 var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
                 var cache = response.Headers.TryGetValues("X-Cache", out var values) ? values.FirstOrDefault()?.ToUpperInvariant() : null;
-                return new QueryOutcome(status, kind, cache, StringProperty(body, "tenant_id"u8), false);
+                return new QueryOutcome(status, kind, cache, StringProperty(body, "tenant_id"u8), false) { SemanticMatch = response.Headers.Contains("X-Cache-Match") };
             }
 
             var limitHeadersOk = kind == OutcomeKind.Throttled

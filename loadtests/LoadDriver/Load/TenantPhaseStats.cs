@@ -29,6 +29,9 @@ internal sealed class TenantPhaseStats
 
     public long Hits { get; private set; }
 
+    /// <summary>Hits the semantic cache served (included in <see cref="Hits"/>).</summary>
+    public long SemanticHits { get; private set; }
+
     public long Misses { get; private set; }
 
     public long Bypass { get; private set; }
@@ -81,7 +84,10 @@ internal sealed class TenantPhaseStats
                     Ok++;
                     switch (outcome.Cache)
                     {
-                        case "HIT": Hits++; break;
+                        case "HIT":
+                            Hits++;
+                            SemanticHits += outcome.SemanticMatch ? 1 : 0;
+                            break;
                         case "MISS": Misses++; break;
                         case null or "": break;
                         default: Bypass++; break;
@@ -139,6 +145,7 @@ internal sealed class TenantPhaseStats
             Requests += other.Requests;
             Ok += other.Ok;
             Hits += other.Hits;
+            SemanticHits += other.SemanticHits;
             Misses += other.Misses;
             Bypass += other.Bypass;
             Throttled += other.Throttled;
