@@ -1,6 +1,10 @@
+using System.Diagnostics.Metrics;
+using Gateway.Transforms.Caching;
 using Gateway.Transforms.Caching.Stores;
+using Gateway.Transforms.Caching.Stores.Near;
 using Gateway.Transforms.Caching.Stores.Redis;
 using Gateway.Transforms.Infrastructure.Redis;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -67,6 +71,28 @@ public sealed class RedisCacheStoreContractTests : CacheStoreContractTests, IAsy
 
     protected override Task<bool> ExistsAsync(string tenantId, long generation, string hash) =>
         _probe!.GetDatabase().KeyExistsAsync(RedisKeys.CacheEntry(tenantId, generation, hash));
+
+    [Fact]
+    public async Task PeekAsync_NearCachedAfterInvalidation_OldGenerationMatchIsAMiss()
+    {
+        // Arrange: the near-cached store in front of Redis, as the gateway runs it; a semantic match names the
+        // generation its exact lookup used, and that generation's entry is still in Redis until it is reclaimed.
+        var tenant = CacheTestSupport.UniqueTenant();
+        var settings = CacheTestSupport.Settings(_redis.ConnectionString);
+        var metrics = new CacheMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>(), settings);
+        var near = new NearCachedStore(_store!, settings, metrics, TimeProvider.System);
+        await near.SetAsync(Write(tenant, "q", 0, CacheTestSupport.Value(tenant, 10), TimeSpan.FromMinutes(1)), default);
+        var before = await near.PeekAsync(tenant, CacheTestSupport.Hash("q"), 0, default);
+
+        // Act
+        await near.InvalidateAsync(tenant, TimeSpan.FromMinutes(30), default);
+        var after = await near.PeekAsync(tenant, CacheTestSupport.Hash("q"), 0, default);
+
+        // Assert
+        Assert.Equal(CacheLookupStatus.Hit, before.Status);
+        Assert.True(await _probe!.GetDatabase().KeyExistsAsync(RedisKeys.CacheEntry(tenant, 0, CacheTestSupport.Hash("q"))));
+        Assert.Equal(CacheLookupStatus.Miss, after.Status);
+    }
 
     [Fact]
     public async Task SetAsync_AnyWrite_EveryKeyOfTheTenantHasATtl()
