@@ -10,18 +10,7 @@ internal sealed partial class EmbeddedCacheStore
     public ValueTask<CacheLookupResult> PeekAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var state = State(tenantId);
-        Item item = default;
-        bool found;
-        lock (state.Gate)
-        {
-            Reap(state, Now());
-            found = state.Generation == generation && state.Items.TryGetValue(keyHash, out item);
-        }
-
-        return ValueTask.FromResult(found
-            ? item.Read(tenantId, generation)
-            : new CacheLookupResult(CacheLookupStatus.Miss, generation, null));
+        return ValueTask.FromResult(Read(tenantId, keyHash, generation));
     }
 
     /// <inheritdoc />

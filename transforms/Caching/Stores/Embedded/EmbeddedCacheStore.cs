@@ -71,20 +71,26 @@ internal sealed partial class EmbeddedCacheStore : ITenantCacheStore, IDisposabl
     public ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(tenantId, keyHash, generation: null));
+    }
+
+    /// <summary>The entry under <paramref name="keyHash"/> in <paramref name="generation"/> (null: the current one); a miss in any other.</summary>
+    private CacheLookupResult Read(string tenantId, string keyHash, long? generation)
+    {
         var state = State(tenantId);
-        Item item;
+        Item item = default;
         bool found;
-        long generation;
+        long current;
         lock (state.Gate)
         {
             Reap(state, Now());
-            generation = state.Generation;
-            found = state.Items.TryGetValue(keyHash, out item);
+            current = state.Generation;
+            found = (generation ?? current) == current && state.Items.TryGetValue(keyHash, out item);
         }
 
-        return ValueTask.FromResult(found
-            ? item.Read(tenantId, generation)
-            : new CacheLookupResult(CacheLookupStatus.Miss, generation, null));
+        return found
+            ? item.Read(tenantId, current)
+            : new CacheLookupResult(CacheLookupStatus.Miss, generation ?? current, null);
     }
 
     /// <inheritdoc />
