@@ -84,7 +84,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
         // A semantic route needs the body itself (the text to embed) after an exact miss; other routes hash it where it
         // lies when it has arrived whole, and read nothing more.
         var hash = route.Semantic is null ? CacheRequestBody.TryKeyOfArrivedBody(context, request, route, options.MaxRequestBodyBytes) : null;
-        CacheKeyParts parts = default;
+        ReadOnlyMemory<byte> semanticBody = default;
         if (hash is null)
         {
             var (bodyStatus, body) = await CacheRequestBody.ReadAsync(context, request, _bodies, options.MaxRequestBodyBytes);
@@ -109,8 +109,8 @@ internal sealed partial class TenantCacheStage : IGatewayStage
                 return;
             }
 
-            parts = CacheKeyBuilder.PartsFor(context, request, route, body);
-            hash = CacheKeyBuilder.Compute(parts);
+            hash = CacheKeyBuilder.ForRequest(context, request, route, body);
+            semanticBody = route.Semantic is null ? default : body;
         }
 
         request.CacheKeyHash = hash;
@@ -159,6 +159,7 @@ internal sealed partial class TenantCacheStage : IGatewayStage
             generation = lookup.Generation;
             if (semanticRoute is not null)
             {
+                var parts = CacheKeyBuilder.PartsFor(context, request, route, semanticBody);
                 var attempt = await _semantic.LookupAsync(request, semanticRoute, parts, hash, generation, context.RequestAborted);
                 var similar = attempt.Entry is { } found && CanReplay(context, found) ? found : null;
                 _store.RecordLookup(tenant, hit: similar is not null);
