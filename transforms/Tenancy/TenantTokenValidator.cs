@@ -167,7 +167,7 @@ public sealed class TenantTokenValidator
 
         if (state.Authority is not null)
         {
-            epoch = await FollowAuthorityKeysAsync(state.Authority, epoch).ConfigureAwait(false);
+            epoch = await FollowAuthorityAsync(state.Authority, epoch).ConfigureAwait(false);
         }
 
         TokenValidationResult result;
@@ -246,7 +246,7 @@ public sealed class TenantTokenValidator
     /// Clears the cache when the authority's key set has changed since the last validation (a key rotated out of its
     /// JWKS), and returns the epoch the validation continues under.
     /// </summary>
-    private async ValueTask<long> FollowAuthorityKeysAsync(Microsoft.IdentityModel.Protocols.ConfigurationManager<OpenIdConnectConfiguration> authority, long epoch)
+    private async ValueTask<long> FollowAuthorityAsync(Microsoft.IdentityModel.Protocols.ConfigurationManager<OpenIdConnectConfiguration> authority, long epoch)
     {
         OpenIdConnectConfiguration keys;
         try

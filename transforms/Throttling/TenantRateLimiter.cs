@@ -30,21 +30,19 @@ internal sealed class TenantRateLimiter
     }
 
     /// <summary>Decides one admission for the request's tenant under <paramref name="policy"/>.</summary>
-    /// <remarks>Completes synchronously when no Redis call is needed (embedded mode, a lease, a remembered refusal).</remarks>
-    public ValueTask<RateLimitDecision> AcquireAsync(GatewayRequest request, RateLimitPolicy policy, CancellationToken cancellationToken)
+    /// <remarks>Completes synchronously, without allocating, when no Redis call is needed (embedded mode, a lease, a remembered refusal).</remarks>
+    public async ValueTask<RateLimitDecision> AcquireAsync(GatewayRequest request, RateLimitPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var tenantId = request.TenantId ?? throw new InvalidOperationException("Throttling runs after tenant resolution.");
         if (!_shared.IsConfigured)
         {
-            return new ValueTask<RateLimitDecision>(_local.Acquire(tenantId, policy, RateLimitSource.Embedded));
+            return _local.Acquire(tenantId, policy, RateLimitSource.Embedded);
         }
 
         var throttling = request.Settings.Options.Throttling;
-        var shared = _leased.TryAcquireAsync(tenantId, policy, TimeSpan.FromMilliseconds(throttling.RedisBudgetMs), cancellationToken);
-        return shared.IsCompletedSuccessfully
-            ? new ValueTask<RateLimitDecision>(shared.Result ?? Fallback(request, tenantId, policy, throttling.ExpectedNodes))
-            : OrFallbackAsync(shared, request, tenantId, policy, throttling.ExpectedNodes);
+        return await _leased.TryAcquireAsync(tenantId, policy, TimeSpan.FromMilliseconds(throttling.RedisBudgetMs), cancellationToken).ConfigureAwait(false)
+            ?? Fallback(request, tenantId, policy, throttling.ExpectedNodes);
     }
 
     /// <summary>Drops the local buckets, leases and remembered refusals of tenants for which <paramref name="keep"/> is false.</summary>
@@ -52,11 +50,6 @@ internal sealed class TenantRateLimiter
     {
         _local.Retain(keep);
         _leased.Retain(keep);
-    }
-
-    private async ValueTask<RateLimitDecision> OrFallbackAsync(ValueTask<RateLimitDecision?> shared, GatewayRequest request, string tenantId, RateLimitPolicy policy, int expectedNodes)
-    {
-        return await shared.ConfigureAwait(false) ?? Fallback(request, tenantId, policy, expectedNodes);
     }
 
     private RateLimitDecision Fallback(GatewayRequest request, string tenantId, RateLimitPolicy policy, int expectedNodes)

@@ -4,18 +4,12 @@ namespace Gateway.Transforms.Caching.Stores;
 internal static class TenantCacheStoreExtensions
 {
     /// <summary>Reads an entry of the tenant's current generation and counts the lookup as a hit or a miss (not when unavailable).</summary>
-    public static ValueTask<CacheLookupResult> GetAsync(this ITenantCacheStore store, string tenantId, string keyHash, CancellationToken cancellationToken)
+    public static async ValueTask<CacheLookupResult> GetAsync(this ITenantCacheStore store, string tenantId, string keyHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var lookup = store.LookupAsync(tenantId, keyHash, cancellationToken);
-        if (!lookup.IsCompletedSuccessfully)
-        {
-            return CountedAsync(store, tenantId, lookup);
-        }
-
-        var result = lookup.Result;
+        var result = await store.LookupAsync(tenantId, keyHash, cancellationToken).ConfigureAwait(false);
         store.Count(tenantId, result);
-        return new ValueTask<CacheLookupResult>(result);
+        return result;
     }
 
     /// <summary>Counts <paramref name="lookup"/>: a hit as a hit, anything else the store answered as a miss.</summary>
@@ -26,12 +20,5 @@ internal static class TenantCacheStoreExtensions
         {
             store.RecordLookup(tenantId, lookup.Status == CacheLookupStatus.Hit);
         }
-    }
-
-    private static async ValueTask<CacheLookupResult> CountedAsync(ITenantCacheStore store, string tenantId, ValueTask<CacheLookupResult> lookup)
-    {
-        var result = await lookup.ConfigureAwait(false);
-        store.Count(tenantId, result);
-        return result;
     }
 }

@@ -25,7 +25,7 @@ internal static class RedisBudget
         catch (TimeoutException) when (call.IsCompletedSuccessfully)
         {
             // The reply and the timer were both held up; the reply won after all.
-            return call.Result;
+            return await call.ConfigureAwait(false);
         }
         catch (TimeoutException) when (time.GetElapsedTime(started) > budget * StallFactor)
         {

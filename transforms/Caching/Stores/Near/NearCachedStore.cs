@@ -54,12 +54,10 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
     public void Start() => _inner.Start();
 
     /// <inheritdoc />
-    public ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
+    public async ValueTask<CacheLookupResult> LookupAsync(string tenantId, string keyHash, CancellationToken cancellationToken)
     {
-        var generation = _inner.GetGenerationAsync(tenantId, cancellationToken);
-        return generation.IsCompletedSuccessfully
-            ? Lookup(tenantId, keyHash, generation.Result, cancellationToken)
-            : LookupAfterGenerationAsync(tenantId, keyHash, generation, cancellationToken);
+        var generation = await _inner.GetGenerationAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        return await Lookup(tenantId, keyHash, generation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -130,9 +128,6 @@ internal sealed class NearCachedStore : ITenantCacheStore, IAsyncDisposable
 
         return ReadAsync(tenantId, keyHash, current, cancellationToken);
     }
-
-    private async ValueTask<CacheLookupResult> LookupAfterGenerationAsync(string tenantId, string keyHash, ValueTask<long?> generation, CancellationToken cancellationToken) =>
-        await Lookup(tenantId, keyHash, await generation.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     private async ValueTask<CacheLookupResult> ReadAsync(string tenantId, string keyHash, long generation, CancellationToken cancellationToken)
     {
