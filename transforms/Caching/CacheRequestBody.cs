@@ -68,15 +68,14 @@ internal static class CacheRequestBody
         {
             if (declared is { } length)
             {
-                if (!buffer.TryReserve(context, request, length))
+                var declaredRead = await buffer.ReadDeclaredAsync(context, request, length);
+                if (declaredRead.Status != BufferedBodyStatus.Complete)
                 {
                     return (RequestBodyStatus.OverBudget, default);
                 }
 
-                var body = new byte[length];
-                await http.Body.ReadExactlyAsync(body, context.RequestAborted);
-                RequestBodyBuffer.Keep(context, request, body);
-                return (RequestBodyStatus.Complete, body);
+                RequestBodyBuffer.Keep(context, request, declaredRead.Body);
+                return (RequestBodyStatus.Complete, declaredRead.Body);
             }
 
             // No declared length (HTTP/2 without content-length): buffer so the body can be rewound whatever we find,

@@ -14,6 +14,7 @@ public sealed class RequestBodyLimitStageTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly TestMeters _meters = new();
     private readonly RequestBufferBudget _budget = new();
+    private readonly RequestBufferPool _pool = new();
     private readonly TestGatewaySettings _settings = new(o =>
     {
         o.Limits.MaxRequestBodyBytes = Limit;
@@ -25,7 +26,7 @@ public sealed class RequestBodyLimitStageTests : IDisposable
 
     public RequestBodyLimitStageTests()
     {
-        _stage = new RequestBodyLimitStage(new RequestBodyBuffer(_budget, new RequestBufferMetrics(_meters.Factory, _budget)));
+        _stage = new RequestBodyLimitStage(new RequestBodyBuffer(_budget, _pool, new RequestBufferMetrics(_meters.Factory, _budget, _pool)));
     }
 
     public void Dispose() => _meters.Dispose();

@@ -10,7 +10,8 @@ namespace Gateway.Transforms.Infrastructure.Http;
 /// Reads a request body into memory for the stages that must see all of it before it is forwarded (the body limit
 /// for chunked uploads, the cache for its key) and leaves it for YARP to forward. Every byte is reserved in the node's
 /// <see cref="RequestBufferBudget"/> before it is allocated; a body that would pass the node's cap or its tenant's share
-/// is refused with 503 (<see cref="RefuseAsync"/>). A body kept once is reused by later stages through
+/// is refused with 503 (<see cref="RefuseAsync"/>). Bodies are read through the node's <see cref="RequestBufferPool"/>,
+/// so the memory they take is bounded by the same cap. A body kept once is reused by later stages through
 /// <see cref="GatewayRequest.BufferedBody"/>.
 /// </summary>
 /// <remarks>
@@ -19,17 +20,18 @@ namespace Gateway.Transforms.Infrastructure.Http;
 /// </remarks>
 internal sealed class RequestBodyBuffer
 {
-    private const int SegmentSize = 16 * 1024;
-
     private readonly RequestBufferBudget _budget;
+    private readonly RequestBufferPool _pool;
     private readonly RequestBufferMetrics _metrics;
 
     /// <summary>Creates the buffer service.</summary>
-    public RequestBodyBuffer(RequestBufferBudget budget, RequestBufferMetrics metrics)
+    public RequestBodyBuffer(RequestBufferBudget budget, RequestBufferPool pool, RequestBufferMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(metrics);
         _budget = budget;
+        _pool = pool;
         _metrics = metrics;
     }
 
@@ -40,72 +42,111 @@ internal sealed class RequestBodyBuffer
         return ReadToEndAsync(context.Request.Body, maxBytes, LeaseFor(context, request), context.RequestAborted);
     }
 
-    /// <summary>Reserves <paramref name="bytes"/> for the request (a declared length about to be read into one array); false when refused.</summary>
-    public bool TryReserve(HttpContext context, GatewayRequest request, long bytes) => LeaseFor(context, request).TryAdd(bytes);
+    /// <summary>
+    /// Reads a body of declared <paramref name="length"/>: reserves all of it first (<see cref="BufferedBodyStatus.OverBudget"/>
+    /// without reading a byte when refused), then reads it through pooled segments, so an upload that stalls before its
+    /// end holds reusable segments rather than one large array allocated for bytes that may never come.
+    /// </summary>
+    public async ValueTask<BufferedBody> ReadDeclaredAsync(HttpContext context, GatewayRequest request, long length)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var lease = LeaseFor(context, request);
+        if (!lease.TryAdd(length))
+        {
+            return new BufferedBody(BufferedBodyStatus.OverBudget, default);
+        }
+
+        if (length <= RequestBufferPool.SegmentSize)
+        {
+            var body = new byte[length];
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
+            return new BufferedBody(BufferedBodyStatus.Complete, body);
+        }
+
+        var read = await ReadSegmentsAsync(context.Request.Body, length, lease, reserveEach: false, context.RequestAborted).ConfigureAwait(false);
+        return read.Status == BufferedBodyStatus.Complete && read.Body.Length != length
+            ? throw new IOException("The request body ended before its declared length.")
+            : read;
+    }
 
     /// <summary>
     /// Reads <paramref name="body"/> to its end in fixed-size segments, adding each one to <paramref name="lease"/> (when
-    /// given) before allocating it, and joins them into one array at the end. Stops one read past
+    /// given) before taking it, and copies them into one array at the end. Stops one read past
     /// <paramref name="maxBytes"/> (<see cref="BufferedBodyStatus.TooLarge"/>, never reading the rest), or when the
     /// budget refuses more (<see cref="BufferedBodyStatus.OverBudget"/>).
     /// </summary>
     /// <remarks>
-    /// Segments rather than a doubling array: an upload that never completes leaves only small-object garbage behind,
-    /// not a trail of ever larger arrays on the large-object heap, which is collected rarely and would linger in the
-    /// process's resident memory long after the budget gave the bytes back.
+    /// The segments come from the lease's <see cref="RequestBufferPool"/> and go back to it however the read ends, so an
+    /// upload that never completes, or is refused part way, leaves no garbage behind: only a body read to its end
+    /// allocates (its own exact size). The lease keeps the segments' reservation, at least the body's size, for the
+    /// array until the request ends.
     /// </remarks>
-    public static async ValueTask<BufferedBody> ReadToEndAsync(Stream body, long maxBytes, RequestBufferLease? lease, CancellationToken cancellationToken)
+    public static ValueTask<BufferedBody> ReadToEndAsync(Stream body, long maxBytes, RequestBufferLease? lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var segmentSize = maxBytes >= SegmentSize ? SegmentSize : (int)Math.Max(1, maxBytes + 1);
+        return ReadSegmentsAsync(body, maxBytes, lease, reserveEach: true, cancellationToken);
+    }
+
+    private static async ValueTask<BufferedBody> ReadSegmentsAsync(Stream body, long maxBytes, RequestBufferLease? lease, bool reserveEach, CancellationToken cancellationToken)
+    {
+        // A cap under one segment (the admin endpoints' 4 KB) reads into one small array of its own.
+        var segmentSize = maxBytes >= RequestBufferPool.SegmentSize ? RequestBufferPool.SegmentSize : (int)Math.Max(1, maxBytes + 1);
         var segments = new List<byte[]>();
         var current = Array.Empty<byte>();
         var used = 0;
         long written = 0;
-        while (true)
+        try
         {
-            if (used == current.Length)
+            while (true)
             {
-                if (lease is not null && !lease.TryAdd(segmentSize))
+                if (used == current.Length)
                 {
-                    return new BufferedBody(BufferedBodyStatus.OverBudget, default);
+                    if (reserveEach && lease is not null && !lease.TryAdd(segmentSize))
+                    {
+                        return new BufferedBody(BufferedBodyStatus.OverBudget, default);
+                    }
+
+                    current = lease is not null && segmentSize == RequestBufferPool.SegmentSize ? lease.RentSegment() : new byte[segmentSize];
+                    used = 0;
+                    segments.Add(current);
                 }
 
-                current = new byte[segmentSize];
-                used = 0;
-                segments.Add(current);
+                var read = await body.ReadAsync(current.AsMemory(used), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                used += read;
+                written += read;
+                if (written > maxBytes)
+                {
+                    return new BufferedBody(BufferedBodyStatus.TooLarge, default);
+                }
             }
 
-            var read = await body.ReadAsync(current.AsMemory(used), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            var joined = new byte[written];
+            var offset = 0;
+            foreach (var segment in segments)
             {
-                break;
+                var length = (int)Math.Min(segment.Length, written - offset);
+                segment.AsSpan(0, length).CopyTo(joined.AsSpan(offset));
+                offset += length;
             }
 
-            used += read;
-            written += read;
-            if (written > maxBytes)
+            return new BufferedBody(BufferedBodyStatus.Complete, joined);
+        }
+        finally
+        {
+            if (lease is not null)
             {
-                return new BufferedBody(BufferedBodyStatus.TooLarge, default);
+                foreach (var segment in segments)
+                {
+                    lease.ReturnSegment(segment);
+                }
             }
         }
-
-        if (segments.Count == 1)
-        {
-            return new BufferedBody(BufferedBodyStatus.Complete, current.AsMemory(0, used));
-        }
-
-        // The segments' reservation (at least the body's size) stands for the joined array: they are garbage once it is built.
-        var joined = new byte[written];
-        var offset = 0;
-        foreach (var segment in segments)
-        {
-            var length = (int)Math.Min(segment.Length, written - offset);
-            segment.AsSpan(0, length).CopyTo(joined.AsSpan(offset));
-            offset += length;
-        }
-
-        return new BufferedBody(BufferedBodyStatus.Complete, joined);
     }
 
     /// <summary>Makes <paramref name="body"/> the request body YARP forwards and records it for later stages.</summary>
@@ -150,7 +191,7 @@ internal sealed class RequestBodyBuffer
             return lease;
         }
 
-        lease = new RequestBufferLease(_budget, request.TenantId ?? GatewayRequest.UnknownLabel, request.Settings.Options.Limits);
+        lease = new RequestBufferLease(_budget, request.TenantId ?? GatewayRequest.UnknownLabel, request.Settings.Options.Limits, _pool);
         context.Features.Set(lease);
         context.Response.RegisterForDispose(lease);
         return lease;
