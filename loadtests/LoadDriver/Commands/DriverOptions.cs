@@ -39,6 +39,9 @@ internal sealed class DriverOptions
 
     public bool Quiet { get; set; }
 
+    /// <summary>Attack suite: no rehearsal in the warm-up, so an attack meets a gateway that has never served its kind of request.</summary>
+    public bool ColdAttacks { get; set; }
+
     /// <summary>The attack suite's shapes to run (a–g); empty: all.</summary>
     public IReadOnlyList<string> Shapes { get; set; } = [];
 
@@ -60,6 +63,7 @@ internal sealed class DriverOptions
           --semantic-budget-ms N paraphrase: Gateway:Embeddings:BudgetMs of the semantic arm (default: the gateway's, 50)
           --quiet                no per-second progress lines
           --shapes a,b,...       attacks: run only these shapes (default a–g)
+          --cold                 attacks: no rehearsal in the warm-up (the attack meets code the gateway has never run)
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null and prints the problem when they are invalid.</summary>
@@ -109,6 +113,7 @@ internal sealed class DriverOptions
                     case "--http-timeout": o.HttpTimeout = TimeSpan.FromSeconds(Positive(name, Value())); break;
                     case "--semantic-budget-ms": o.SemanticBudgetMs = (int)Positive(name, Value()); break;
                     case "--quiet": o.Quiet = true; break;
+                    case "--cold": o.ColdAttacks = true; break;
                     case "--shapes": o.Shapes = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(k => k.ToLowerInvariant())]; break;
                     default: throw new FormatException($"unknown option {name}");
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LoadDriver.Commands;
+using LoadDriver.Load;
 using LoadDriver.Reporting;
 using LoadDriver.Scenarios;
 using LoadDriver.Scenarios.Attacks;
@@ -51,6 +52,14 @@ public sealed class AttackSmokeTests(ITestOutputHelper output)
             if (!stopped.Passed)
             {
                 failures.Add($"{report.Title}: the attacker was not stopped: {stopped.Detail}");
+            }
+
+            // (d) rehearses its uploads in the warm-up (second 0 here), before the baseline window.
+            var attackSeries = on.Recorder.Series(AttackSuite.AttackGroup);
+            var rehearsed = Enum.GetValues<OutcomeKind>().Sum(kind => attackSeries.Count(0, kind));
+            if (report.Key == "attack-d" && rehearsed == 0)
+            {
+                failures.Add($"{report.Title}: no rehearsal answered in the warm-up");
             }
         }
 

@@ -15,7 +15,8 @@ namespace LoadDriver.Scenarios.Attacks;
 /// <param name="Duration">Seconds it lasts.</param>
 /// <param name="RunId">Makes this arm's query texts its own.</param>
 /// <param name="Scale">Workers of the closed-loop attacks are multiplied by it (the CI run uses fewer).</param>
-internal sealed record AttackContext(DriverContext Driver, Recorder Recorder, Tenant Attacker, Uri Target, bool Direct, double Start, double Duration, string RunId, double Scale)
+/// <param name="Rehearsal">Where in the warm-up a shape may rehearse its attack (<see cref="AttackWorkload.AddRehearsal"/>); null for a cold run.</param>
+internal sealed record AttackContext(DriverContext Driver, Recorder Recorder, Tenant Attacker, Uri Target, bool Direct, double Start, double Duration, string RunId, double Scale, (double Start, double Seconds)? Rehearsal = null)
 {
     public string Token => Driver.Tokens[Attacker.Id];
 
@@ -42,13 +43,31 @@ internal sealed class AttackWorkload : IAsyncDisposable
     /// recording every outcome for the attacker in group <c>attack</c>; after a refusal a worker pauses
     /// <paramref name="pause"/>. An attempt still open at the end (it returns null, or is cancelled) counts as held.
     /// </summary>
-    public void AddClosedLoop(AttackContext a, int workers, TimeSpan pause, Func<int, CancellationToken, Task<QueryOutcome?>> attempt)
+    public void AddClosedLoop(AttackContext a, int workers, TimeSpan pause, Func<int, CancellationToken, Task<QueryOutcome?>> attempt) =>
+        AddClosedLoop(a, a.Start, a.Duration, AttackSuite.AttackPhase, workers, pause, attempt);
+
+    /// <summary>
+    /// The same loops, small, in the warm-up (<see cref="AttackContext.Rehearsal"/>; nothing when the run is cold): the
+    /// gateway has then served this kind of request before the baseline window, as a node that has been running for a
+    /// while has, and the attack window measures isolation rather than the process's first use of that code. Its
+    /// outcomes count in the warm-up phase; what it leaves open is closed when it ends and is not counted as held.
+    /// </summary>
+    public void AddRehearsal(AttackContext a, int workers, TimeSpan pause, Func<int, CancellationToken, Task<QueryOutcome?>> attempt)
     {
-        Actions.Add(new TimedAction(a.Start, async cancellationToken =>
+        if (a.Rehearsal is { } window)
+        {
+            AddClosedLoop(a, window.Start, window.Seconds, "warmup", workers, pause, attempt);
+        }
+    }
+
+    private void AddClosedLoop(AttackContext a, double start, double seconds, string phase, int workers, TimeSpan pause, Func<int, CancellationToken, Task<QueryOutcome?>> attempt)
+    {
+        var counted = phase == AttackSuite.AttackPhase;
+        Actions.Add(new TimedAction(start, async cancellationToken =>
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            stop.CancelAfter(TimeSpan.FromSeconds(a.Duration));
-            var stats = a.Recorder.Stats(a.Attacker.Id, AttackSuite.AttackPhase, a.Attacker.TimeoutMs);
+            stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            var stats = a.Recorder.Stats(a.Attacker.Id, phase, a.Attacker.TimeoutMs);
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
             {
@@ -67,12 +86,16 @@ internal sealed class AttackWorkload : IAsyncDisposable
 
                     if (outcome is not { } done)
                     {
-                        Interlocked.Increment(ref _held);
+                        if (counted)
+                        {
+                            Interlocked.Increment(ref _held);
+                        }
+
                         return;
                     }
 
                     var micros = (long)(clock.Elapsed - sentAt).TotalMicroseconds;
-                    a.Recorder.Record(stats, AttackSuite.AttackGroup, (int)(a.Start + sentAt.TotalSeconds), done, micros);
+                    a.Recorder.Record(stats, AttackSuite.AttackGroup, (int)(start + sentAt.TotalSeconds), done, micros);
                     if (done.Kind != OutcomeKind.Ok)
                     {
                         await Task.Delay(pause, CancellationToken.None);
@@ -118,7 +141,10 @@ internal sealed record AttackShape(
     public const int StreamHoldMs = 30_000;
 
     /// <summary>Bytes a stalled upload sends before it stalls (under the 1 MB body limit).</summary>
-    public const int UploadBytes = 900 * 1024;
+    public static readonly int UploadBytes = int.TryParse(Environment.GetEnvironmentVariable("EXP_UPLOAD"), out var u) ? u : 900 * 1024;
+
+    /// <summary>Bytes a rehearsal upload sends before it stalls: four of the buffer's segments.</summary>
+    public const int RehearsalUploadBytes = 64 * 1024;
 
     /// <summary>Size of the attacker's answers in the quota-filling shape: ten seconds at 45 req/s pass the 64 MB bound.</summary>
     public const int LargeAnswerBytes = 160 * 1024;
@@ -187,6 +213,13 @@ internal sealed record AttackShape(
         var payload = new byte[UploadBytes];
         Array.Fill(payload, (byte)'x');
         workload.AddClosedLoop(a, a.Workers(128), TimeSpan.FromSeconds(1), (_, stop) => StalledUpload.SendAsync(a.Target, a.Token, payload, stop));
+
+        // Uploads refused before their body, chunked bodies read to the budget, refusals closing the connection: code the
+        // baseline never runs. A fresh process compiles it (and tiers it up) in the attack's first second otherwise, which
+        // costs the victims about twice their p95 in that second once per process (RESULTS.md §5). Small bodies, so the
+        // memory the attack needs (its share of the buffer budget, the connections' read-ahead) still grows in the attack.
+        var rehearsal = payload.AsSpan(0, RehearsalUploadBytes).ToArray();
+        workload.AddRehearsal(a, a.Workers(128), TimeSpan.FromSeconds(1), (_, stop) => StalledUpload.SendAsync(a.Target, a.Token, rehearsal, stop));
         return workload;
     }
 

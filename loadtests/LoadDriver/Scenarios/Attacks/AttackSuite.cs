@@ -28,6 +28,9 @@ internal static class AttackSuite
     {
         public int Start => Warmup + Baseline;
 
+        /// <summary>Where a shape rehearses its attack: the warm-up, less a little room at either end.</summary>
+        public (double Start, double Seconds) Rehearsal => (0.3, Math.Max(0.2, Warmup - 1));
+
         public int Duration => Start + Attack;
 
         public IReadOnlyList<(string Name, double Start)> Phases => [("warmup", 0), ("baseline", Warmup), (AttackPhase, Start)];
@@ -133,7 +136,8 @@ internal static class AttackSuite
         using var client = ctx.CreateClient(target);
         var recorder = new Recorder(timeline.Duration, VictimGroup);
         var runId = $"{ResolvedRun.NewRunId(DateTimeOffset.UtcNow, Random.Shared)}-{shape.Key}-{arm}";
-        var a = new AttackContext(ctx, recorder, attacker, target.GatewayUrl, direct, timeline.Start, timeline.Attack, runId, smoke ? 0.25 : 1);
+        var a = new AttackContext(ctx, recorder, attacker, target.GatewayUrl, direct, timeline.Start, timeline.Attack, runId, smoke ? 0.25 : 1,
+            ctx.Options.ColdAttacks ? null : timeline.Rehearsal);
         await using var workload = shape.Build(a);
         var streams = ctx.Run.Tenants
             .Select(t => Stream(a, $"steady_{t.Id}", t, t.Id == attacker.Id ? AttackerGroup : VictimGroup, t.Rate, 0, timeline.Duration, shape.VictimsReadCached, null))
