@@ -100,10 +100,10 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
             return;
         }
 
-        await ShedAsync(context, request, queue, ShedReason.Deadline, entry.EstimatedWait).ConfigureAwait(false);
+        await ShedAsync(context, request, queue, ShedReason.Deadline, entry.EstimatedWait, waited).ConfigureAwait(false);
     }
 
-    private Task ShedAsync(HttpContext context, GatewayRequest request, FairQueue queue, ShedReason reason, TimeSpan estimatedWait)
+    private Task ShedAsync(HttpContext context, GatewayRequest request, FairQueue queue, ShedReason reason, TimeSpan estimatedWait, TimeSpan waited = default)
     {
         var tier = request.Tier!;
         request.Outcome = RequestOutcome.Shed;
@@ -112,7 +112,12 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
         var budgetMs = (long)tier.Timeout.TotalMilliseconds;
         var waitMs = (long)Math.Ceiling(estimatedWait.TotalMilliseconds);
         var reasonLabel = reason == ShedReason.QueueFull ? "queue_full" : "deadline";
-        LogShed(_logger, request.TenantId!, tier.Name, queue.ClusterId, reasonLabel, waitMs, budgetMs);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var waitedMs = (long)waited.TotalMilliseconds;
+            var remainingMs = (long)request.Remaining(_time).TotalMilliseconds;
+            LogShed(_logger, request.TenantId!, tier.Name, queue.ClusterId, reasonLabel, waitMs, budgetMs, waitedMs, remainingMs);
+        }
 
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var detail = reason == ShedReason.QueueFull
@@ -130,6 +135,6 @@ internal sealed partial class FairUpstreamStage : IGatewayStage
     }
 
     [LoggerMessage(EventId = 430, Level = LogLevel.Debug,
-        Message = "Shed a request of tenant {TenantId} ({Tier}) for cluster {ClusterId}: {Reason}, estimated wait {WaitMs} ms, budget {BudgetMs} ms")]
-    private static partial void LogShed(ILogger logger, string tenantId, string tier, string clusterId, string reason, long waitMs, long budgetMs);
+        Message = "Shed a request of tenant {TenantId} ({Tier}) for cluster {ClusterId}: {Reason}, estimated wait {WaitMs} ms, budget {BudgetMs} ms, waited in the queue {WaitedMs} ms, {RemainingMs} ms left")]
+    private static partial void LogShed(ILogger logger, string tenantId, string tier, string clusterId, string reason, long waitMs, long budgetMs, long waitedMs, long remainingMs);
 }

@@ -151,7 +151,8 @@ internal sealed class TestBed : IAsyncDisposable
 
         return new JsonObject
         {
-            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning" } },
+            // Sheds are logged at debug with the estimate behind them: the report's 503s can then be explained from the log.
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Gateway.Transforms.Fairness.FairUpstreamStage"] = "Debug" } },
             ["Gateway"] = new JsonObject
             {
                 ["Jwt"] = new JsonObject

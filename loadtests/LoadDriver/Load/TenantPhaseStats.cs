@@ -6,6 +6,7 @@ namespace LoadDriver.Load;
 internal sealed class TenantPhaseStats
 {
     private readonly object _gate = new();
+    private readonly Dictionary<string, long> _shedReasons = new(StringComparer.Ordinal);
 
     public TenantPhaseStats(string tenantId, string phase, int timeoutMs)
     {
@@ -44,6 +45,18 @@ internal sealed class TenantPhaseStats
     public long AutoThrottled { get; private set; }
 
     public long Shed { get; private set; }
+
+    /// <summary>503s by the problem body's <c>reason</c> (<c>deadline</c>, <c>queue_full</c>, ...; <c>?</c> when it gave none).</summary>
+    public IReadOnlyDictionary<string, long> ShedReasons
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new SortedDictionary<string, long>(_shedReasons, StringComparer.Ordinal);
+            }
+        }
+    }
 
     public long TimedOut { get; private set; }
 
@@ -121,7 +134,11 @@ internal sealed class TenantPhaseStats
                     }
 
                     break;
-                case OutcomeKind.Shed: Shed++; break;
+                case OutcomeKind.Shed:
+                    Shed++;
+                    var reason = outcome.Reason ?? "?";
+                    _shedReasons[reason] = _shedReasons.GetValueOrDefault(reason) + 1;
+                    break;
                 case OutcomeKind.TimedOut: TimedOut++; break;
                 case OutcomeKind.OtherStatus: OtherStatus++; break;
                 case OutcomeKind.TransportError: TransportErrors++; break;
@@ -152,6 +169,11 @@ internal sealed class TenantPhaseStats
             LimitHeadersOk += other.LimitHeadersOk;
             AutoThrottled += other.AutoThrottled;
             Shed += other.Shed;
+            foreach (var (reason, count) in other.ShedReasons)
+            {
+                _shedReasons[reason] = _shedReasons.GetValueOrDefault(reason) + count;
+            }
+
             TimedOut += other.TimedOut;
             OtherStatus += other.OtherStatus;
             TransportErrors += other.TransportErrors;

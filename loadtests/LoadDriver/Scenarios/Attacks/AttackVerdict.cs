@@ -216,8 +216,13 @@ internal static class AttackVerdict
         return FormattableString.Invariant($"{Fmt.Ms(c.Base)} → {Fmt.Ms(c.Attack)} ms ({Fmt.SignedPct(c.Pct)})");
     }
 
-    private static string Refusals(TenantPhaseStats s) =>
-        FormattableString.Invariant($"{s.Throttled}/{s.Shed}/{s.TimedOut}/{s.OtherStatus + s.TransportErrors + s.Overflow}");
+    private static string Refusals(TenantPhaseStats s)
+    {
+        var counts = FormattableString.Invariant($"{s.Throttled}/{s.Shed}/{s.TimedOut}/{s.OtherStatus + s.TransportErrors + s.Overflow}");
+        return s.Shed == 0
+            ? counts
+            : $"{counts} (503: {string.Join(", ", s.ShedReasons.Select(r => FormattableString.Invariant($"{r.Key} ×{r.Value}")))})";
+    }
 
     private static string RssText(ArmResult arm) => arm.Resources is not { } r || double.IsNaN(r.GatewayRssBaseline)
         ? "no gateway"
