@@ -14,9 +14,7 @@ namespace Gateway.Transforms.Fairness;
 /// Below its share a tenant may take any free slot. Above it, it may only borrow: take a free slot when more slots are
 /// free than the other active tenants' unused shares, which stay free for them. That is work-conserving (slots nobody
 /// has a claim on are used) while a tenant that comes back finds its share waiting instead of queueing behind a
-/// borrower. A tenant whose requests are short (the queue decides: its measured service time is ordinary) may borrow
-/// the reserved slots too: one that comes back then waits at most about one short request, and is served first.
-/// A tier's <c>MaxConcurrency</c>, when set, caps the tenant whatever the shares say.
+/// borrower. A tier's <c>MaxConcurrency</c>, when set, caps the tenant whatever the shares say.
 /// </para>
 /// </remarks>
 internal static class ConcurrencyShares
@@ -36,8 +34,7 @@ internal static class ConcurrencyShares
     /// <param name="hardCap">Its tier's <c>MaxConcurrency</c>, or null.</param>
     /// <param name="free">Slots free on the cluster.</param>
     /// <param name="reservedForOthers">The other active tenants' unused shares: <c>Σ max(0, share − in flight)</c>.</param>
-    /// <param name="mayBorrowReserved">The tenant's requests are short (ordinary service time): it may borrow those too.</param>
-    public static SlotClaim Claim(int inFlight, int share, int? hardCap, int free, int reservedForOthers, bool mayBorrowReserved = false)
+    public static SlotClaim Claim(int inFlight, int share, int? hardCap, int free, int reservedForOthers)
     {
         if (free <= 0 || (hardCap is { } cap && inFlight >= cap))
         {
@@ -49,7 +46,7 @@ internal static class ConcurrencyShares
             return SlotClaim.Share;
         }
 
-        return mayBorrowReserved || free > reservedForOthers ? SlotClaim.Borrow : SlotClaim.None;
+        return free > reservedForOthers ? SlotClaim.Borrow : SlotClaim.None;
     }
 }
 

@@ -37,39 +37,17 @@ internal sealed partial class FairQueue
         return snapshot with { Reserved = reserved };
     }
 
-    /// <summary>
-    /// A tenant whose requests take at most this multiple of the cluster's service time may borrow slots held free for
-    /// the other active tenants' shares (<see cref="BorrowsReserved"/>). Generous, because a tenant sending a few
-    /// requests a second has a noisy estimate (one slow answer lifts it); slow-query and streaming tenants sit ten to a
-    /// hundred times above the cluster.
-    /// </summary>
-    private const double ReservedBorrowServiceRatio = 4;
-
-    private SlotClaim ClaimOf(TenantLane lane, ShareSnapshot shares)
+    private static SlotClaim ClaimOf(TenantLane lane, ShareSnapshot shares)
     {
         var share = shares.ShareOf(lane);
         var reservedForOthers = shares.Reserved - Math.Max(0, share - lane.InFlight);
-        return ConcurrencyShares.Claim(lane.InFlight, share, lane.Tier.MaxConcurrency, shares.Free, reservedForOthers, BorrowsReserved(lane));
-    }
-
-    /// <summary>
-    /// Whether the tenant's requests are short enough to borrow a slot kept free for another active tenant's share: its
-    /// own service time is measured and at most <see cref="ReservedBorrowServiceRatio"/> × the cluster's. A tenant
-    /// coming back then finds its share busy for about one ordinary request at most (and is served first when it
-    /// frees), while ordinary tenants' bursts are not queued behind their own share with slots idle. A tenant of slow
-    /// queries or long streams, or one not measured yet, borrows only slots nobody has a claim on.
-    /// </summary>
-    private bool BorrowsReserved(TenantLane lane)
-    {
-        var own = lane.ServiceTime.Estimate;
-        var cluster = _serviceTime.Estimate;
-        return own > TimeSpan.Zero && cluster > TimeSpan.Zero && own.TotalSeconds <= ReservedBorrowServiceRatio * cluster.TotalSeconds;
+        return ConcurrencyShares.Claim(lane.InFlight, share, lane.Tier.MaxConcurrency, shares.Free, reservedForOthers);
     }
 
     /// <summary>
     /// Expected time until a request of <paramref name="lane"/> queued now gets a slot: the larger of its place in the
     /// fair order (requests of other lanes tagged before it, at the cluster's service time) and the time its own lane
-    /// needs when the tenant is already at its share (unless it may borrow reserved slots) or cap.
+    /// needs when the tenant is already at its share or cap.
     /// </summary>
     private TimeSpan EstimateWait(TenantLane lane, double cost, long now)
     {
@@ -96,7 +74,7 @@ internal sealed partial class FairQueue
         var fairWait = service <= 0 ? 0 : service * (ahead + 1) / Math.Max(1, _capacity);
 
         var shares = Shares(now);
-        var slots = shares.ActiveWeight > lane.Weight && !BorrowsReserved(lane) ? shares.ShareOf(lane) : _capacity;
+        var slots = shares.ActiveWeight > lane.Weight ? shares.ShareOf(lane) : _capacity;
         if (lane.Tier.MaxConcurrency is { } cap)
         {
             slots = Math.Min(slots, cap);

@@ -28,16 +28,15 @@ public sealed class ConcurrencySharesTests
     }
 
     [Theory]
-    [InlineData(0, 2, null, 1, 5, false, "Share")]    // within its share, even when others' shares are unused
-    [InlineData(2, 2, null, 3, 2, false, "Borrow")]   // at its share; more free than the others hold free
-    [InlineData(2, 2, null, 2, 2, false, "None")]     // at its share; every free slot is someone's share
-    [InlineData(2, 2, null, 2, 2, true, "Borrow")]    // ... unless its requests are short: it borrows a reserved one
-    [InlineData(1, 2, 1, 4, 0, true, "None")]         // the tier's MaxConcurrency caps it
-    [InlineData(0, 2, null, 0, 0, true, "None")]      // nothing free
-    public void Claim_InFlightShareCapFreeReserved_Expected(int inFlight, int share, int? hardCap, int free, int reserved, bool shortRequests, string expected)
+    [InlineData(0, 2, null, 1, 5, "Share")]    // within its share, even when others' shares are unused
+    [InlineData(2, 2, null, 3, 2, "Borrow")]   // at its share; more free than the others hold free
+    [InlineData(2, 2, null, 2, 2, "None")]     // at its share; every free slot is someone's share
+    [InlineData(1, 2, 1, 4, 0, "None")]        // the tier's MaxConcurrency caps it
+    [InlineData(0, 2, null, 0, 0, "None")]     // nothing free
+    public void Claim_InFlightShareCapFreeReserved_Expected(int inFlight, int share, int? hardCap, int free, int reserved, string expected)
     {
         // Act
-        var claim = ConcurrencyShares.Claim(inFlight, share, hardCap, free, reserved, shortRequests);
+        var claim = ConcurrencyShares.Claim(inFlight, share, hardCap, free, reserved);
 
         // Assert
         Assert.Equal(expected, claim.ToString());
