@@ -223,7 +223,7 @@ internal sealed partial class FairQueue
         var wait = EstimateWait(lane, service.TotalSeconds, now);
         var margin = TimeSpan.FromMilliseconds(options.ShedMarginMs);
         var infinite = remaining == Timeout.InfiniteTimeSpan;
-        if (!infinite && remaining - margin < wait + service)
+        if (!infinite && Hopeless(wait, remaining - margin - service))
         {
             PruneIfIdle(lane);
             return new QueueEntry(QueueEntryStatus.Shed, lane, default, null, ShedReason.Deadline, wait, TimeSpan.Zero);
@@ -246,6 +246,16 @@ internal sealed partial class FairQueue
         var shedAfter = infinite ? Timeout.InfiniteTimeSpan : remaining - margin - service;
         return new QueueEntry(QueueEntryStatus.Queued, lane, default, waiter, ShedReason.None, wait, shedAfter);
     }
+
+    /// <summary>
+    /// Whether a request is shed on arrival: it could wait <paramref name="mayWait"/> at most (its time left less the
+    /// margin and its expected service), and the estimated wait is more than twice that. The estimate comes from
+    /// service-time averages that one slow answer can lift (a tenant sending a few requests a second, its lane at its
+    /// share with one request in flight), so a request that might still make it is queued instead: its timer sheds it
+    /// at the moment it can no longer start in time, and a slot that frees earlier serves it. A request that cannot
+    /// make it even with no wait, or that would need more than twice the time it has, gets its 503 at once.
+    /// </summary>
+    private static bool Hopeless(TimeSpan wait, TimeSpan mayWait) => mayWait <= TimeSpan.Zero || wait > 2 * mayWait;
 
     /// <summary>Hands free slots to waiting lanes: strongest claim first, then the smallest virtual finish tag.</summary>
     private void Dispatch(long now)

@@ -246,22 +246,27 @@ public sealed class FairQueueTests
     }
 
     [Fact]
-    public void TryEnter_ExpectedWaitPlusServiceExceedsDeadline_ShedsAtOnce()
+    public void TryEnter_EstimatedWaitOverTwiceWhatItMayWait_ShedsAtOnceAndQueuesTheDoubtful()
     {
-        // Arrange: service time 100 ms (one sample), one slot busy.
+        // Arrange: service time 100 ms (one sample), one slot busy, so a newcomer's estimated wait is 100 ms.
         var queue = CreateQueue();
         var options = Options(capacity: 1, shedMarginMs: 10);
         queue.Release(Enter(queue, TestGatewaySettings.Gold, options).Slot, TimeSpan.FromMilliseconds(100));
         Enter(queue, TestGatewaySettings.Gold, options);
+        var tier = _settings.TierOf(TestGatewaySettings.Gold);
 
-        // Act: wait ≈ 100 ms for the slot + 100 ms service = 200 ms.
-        var tooLate = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, _settings.TierOf(TestGatewaySettings.Gold), options, TimeSpan.FromMilliseconds(205));
-        var inTime = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, _settings.TierOf(TestGatewaySettings.Gold), options, TimeSpan.FromMilliseconds(500));
+        // Act: it may wait 105 - 10 - 100 < 0 ms; 150 - 10 - 100 = 40 ms (100 > 2 × 40); 205 - 10 - 100 = 95 ms; 390 ms.
+        var noTime = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, tier, options, TimeSpan.FromMilliseconds(105));
+        var tooLate = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, tier, options, TimeSpan.FromMilliseconds(150));
+        var doubtful = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, tier, options, TimeSpan.FromMilliseconds(205));
+        var inTime = queue.TryEnter(TestGatewaySettings.Gold, TestGatewaySettings.Gold, tier, options, TimeSpan.FromMilliseconds(500));
 
-        // Assert
-        Assert.Equal(QueueEntryStatus.Shed, tooLate.Status);
+        // Assert: the doubtful one waits, and its timer sheds it when it can no longer start in time.
+        Assert.Equal([QueueEntryStatus.Shed, QueueEntryStatus.Shed], new[] { noTime.Status, tooLate.Status });
         Assert.Equal(ShedReason.Deadline, tooLate.Reason);
         Assert.Equal(TimeSpan.FromMilliseconds(100), tooLate.EstimatedWait);
+        Assert.Equal(QueueEntryStatus.Queued, doubtful.Status);
+        Assert.Equal(TimeSpan.FromMilliseconds(205 - 10 - 100), doubtful.ShedAfter);
         Assert.Equal(QueueEntryStatus.Queued, inTime.Status);
         Assert.Equal(TimeSpan.FromMilliseconds(500 - 10 - 100), inTime.ShedAfter);
     }
@@ -276,14 +281,18 @@ public sealed class FairQueueTests
         Enter(queue, TestGatewaySettings.Gold, options);
         Enter(queue, TestGatewaySettings.Silver, options);
 
-        // Act: with 1 s left, one more can wait for silver's own slot (400 + 400 ms); a second cannot (800 + 400 ms).
-        var first = queue.TryEnter(TestGatewaySettings.Silver, TestGatewaySettings.Silver, _settings.TierOf(TestGatewaySettings.Silver), options, TimeSpan.FromSeconds(1));
-        var second = queue.TryEnter(TestGatewaySettings.Silver, TestGatewaySettings.Silver, _settings.TierOf(TestGatewaySettings.Silver), options, TimeSpan.FromSeconds(1));
+        // Act: with 1 s left each may wait 590 ms; silver's own slot serves the next in 400 ms, the one after in 800 ms
+        // (doubtful: queued, its timer decides), and the third in 1,200 ms, over twice what it may wait.
+        var tier = _settings.TierOf(TestGatewaySettings.Silver);
+        var first = queue.TryEnter(TestGatewaySettings.Silver, TestGatewaySettings.Silver, tier, options, TimeSpan.FromSeconds(1));
+        var second = queue.TryEnter(TestGatewaySettings.Silver, TestGatewaySettings.Silver, tier, options, TimeSpan.FromSeconds(1));
+        var third = queue.TryEnter(TestGatewaySettings.Silver, TestGatewaySettings.Silver, tier, options, TimeSpan.FromSeconds(1));
 
         // Assert
         Assert.Equal(QueueEntryStatus.Queued, first.Status);
-        Assert.Equal(QueueEntryStatus.Shed, second.Status);
-        Assert.Equal(TimeSpan.FromMilliseconds(800), second.EstimatedWait);
+        Assert.Equal(QueueEntryStatus.Queued, second.Status);
+        Assert.Equal(QueueEntryStatus.Shed, third.Status);
+        Assert.Equal(TimeSpan.FromMilliseconds(1200), third.EstimatedWait);
     }
 
     [Fact]
