@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Gateway.Transforms.Infrastructure.Audit;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Gateway.Transforms.Infrastructure.Audit;
 /// </summary>
 /// <param name="Time">When the action ended.</param>
 /// <param name="Action">What was attempted: <c>cache.invalidate</c>, <c>burst.grant</c>, <c>burst.end</c>, <c>cache.access</c>.</param>
-/// <param name="Result"><c>ok</c>, <c>denied</c> (401/403), <c>rate_limited</c> (429) or <c>error</c> (anything else).</param>
+/// <param name="Outcome">How it ended, written as <c>result</c>: <c>ok</c>, <c>denied</c> (401/403), <c>rate_limited</c> (429) or <c>error</c> (anything else).</param>
 /// <param name="Status">The HTTP status answered.</param>
 /// <param name="Actor">The verified token's subject and tenant; null when no valid token was presented.</param>
 /// <param name="Scope">The scope the action was allowed by (or, when refused, the strongest the token had); null for none.</param>
@@ -17,7 +19,7 @@ namespace Gateway.Transforms.Infrastructure.Audit;
 public sealed record AuditEvent(
     DateTimeOffset Time,
     string Action,
-    string Result,
+    [property: JsonPropertyName("result")] string Outcome,
     int? Status,
     AuditActor? Actor,
     string? Scope,

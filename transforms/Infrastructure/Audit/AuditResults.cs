@@ -1,6 +1,6 @@
 namespace Gateway.Transforms.Infrastructure.Audit;
 
-/// <summary>The values of <see cref="AuditEvent.Result"/>.</summary>
+/// <summary>The values of <see cref="AuditEvent.Outcome"/>.</summary>
 public static class AuditResults
 {
     /// <summary>Done.</summary>

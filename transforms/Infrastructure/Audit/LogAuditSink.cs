@@ -20,7 +20,7 @@ internal sealed partial class LogAuditSink(ILogger logger) : IAuditSink
         foreach (var e in events)
         {
             var json = JsonSerializer.Serialize(e, AuditTrail.Json);
-            LogEvent(logger, e.Action, e.TargetTenant, e.Actor?.Subject, e.Result, json);
+            LogEvent(logger, e.Action, e.TargetTenant, e.Actor?.Subject, e.Outcome, json);
         }
 
         return ValueTask.CompletedTask;
