@@ -79,7 +79,8 @@ internal static class TenantEndpoints
         TenantTier tenant, TenantCacheAdmin cache, BurstGrants bursts, ITenantThrottleView throttle, TenantTraffic traffic, CancellationToken cancellationToken)
     {
         var tier = tenant.Tier;
-        var usageTask = cache.GetUsageAsync(tenant.TenantId, cache.EffectiveQuotaBytes(tier), cancellationToken).AsTask();
+        var effectiveQuota = cache.EffectiveQuotaBytes(tier);
+        var usageTask = cache.GetUsageAsync(tenant.TenantId, effectiveQuota, cancellationToken).AsTask();
         var grant = await bursts.GetAsync(tenant.TenantId, cancellationToken);
         var usage = await usageTask;
         var state = throttle.Describe(tenant);
@@ -101,6 +102,7 @@ internal static class TenantEndpoints
             usage?.SizeBytes,
             usage?.KeyCount,
             tier.CacheQuotaBytes,
+            effectiveQuota,
             Milliseconds(seen.Latency.P95Seconds),
             (long)tier.Timeout.TotalMilliseconds,
             Ratio(seen.History.SlaCompliance),

@@ -34,6 +34,7 @@ public sealed record WindowsView(double RateSeconds, double LatencySeconds, doub
 /// <param name="CacheSizeBytes">Bytes stored (shared); null while the store is unavailable.</param>
 /// <param name="CacheKeyCount">Entries stored (shared); null while the store is unavailable.</param>
 /// <param name="CacheQuotaBytes">The tier's cache quota.</param>
+/// <param name="CacheEffectiveQuotaBytes">The quota the store enforces: the tier's on Redis; on the embedded store its share of <c>Gateway:Cache:EmbeddedMaxBytes</c> when lower.</param>
 /// <param name="P95Ms">95th percentile latency of served requests over <c>windows.latency_seconds</c> (this node); null without any.</param>
 /// <param name="TimeoutMs">The tier's hard timeout: its SLA.</param>
 /// <param name="SlaCompliance">Share of served requests within the timeout over <c>windows.sla_seconds</c> (this node); null without any.</param>
@@ -55,6 +56,7 @@ public sealed record TenantRow(
     long? CacheSizeBytes,
     long? CacheKeyCount,
     long CacheQuotaBytes,
+    long CacheEffectiveQuotaBytes,
     double? P95Ms,
     long TimeoutMs,
     double? SlaCompliance,

@@ -119,7 +119,7 @@
   const sortValue = {
     burst: (r) => (r.burst ? r.burst.factor : 1),
     flags: (r) => (r.throttled ? 2 : 0) + (r.hot ? 1 : 0),
-    quota_used: (r) => (r.cache_size_bytes === null ? -1 : r.cache_size_bytes / r.cache_quota_bytes),
+    quota_used: (r) => (r.cache_size_bytes === null ? -1 : r.cache_size_bytes / r.cache_effective_quota_bytes),
     p95_ratio: (r) => (r.p95_ms === null ? -1 : r.p95_ms / r.timeout_ms),
   };
 
@@ -198,8 +198,11 @@
       if (r.throttled) badge(flags, 'throttled', 'throttled');
       cell(tr, 'hit_rate', fmt.percent(r.hit_rate), r.hit_rate, 'num');
       const cache = cell(tr, 'cache_size_bytes', undefined, r.cache_size_bytes);
-      if (r.cache_size_bytes !== null) meter(cache, r.cache_size_bytes / r.cache_quota_bytes);
-      cache.appendChild(document.createTextNode(fmt.bytes(r.cache_size_bytes) + ' / ' + fmt.bytes(r.cache_quota_bytes)));
+      if (r.cache_size_bytes !== null) meter(cache, r.cache_size_bytes / r.cache_effective_quota_bytes);
+      cache.appendChild(document.createTextNode(fmt.bytes(r.cache_size_bytes) + ' / ' + fmt.bytes(r.cache_effective_quota_bytes)));
+      if (r.cache_effective_quota_bytes < r.cache_quota_bytes) {
+        cache.title = 'Its share of the embedded store\'s bound; the tier allows ' + fmt.bytes(r.cache_quota_bytes) + ' on Redis.';
+      }
       const p95 = cell(tr, 'p95_ms', fmt.ms(r.p95_ms) + ' / ' + r.timeout_ms + ' ms', r.p95_ms, 'num');
       if (r.p95_ms !== null && r.p95_ms > r.timeout_ms) p95.classList.add('over');
       const sla = cell(tr, 'sla_compliance', fmt.percent(r.sla_compliance), r.sla_compliance, 'num');
@@ -302,7 +305,8 @@
     if (row) {
       fact(facts, 'Burst', row.burst ? '×' + fmt.qps(row.burst.factor) + ' until ' + fmt.dateTime(row.burst.expires_at) : 'none');
       fact(facts, 'Flags', [row.hot ? 'hot' : '', row.throttled ? 'throttled' : ''].filter(Boolean).join(', ') || 'none');
-      fact(facts, 'Cache', fmt.bytes(row.cache_size_bytes) + ' of ' + fmt.bytes(row.cache_quota_bytes));
+      fact(facts, 'Cache', fmt.bytes(row.cache_size_bytes) + ' of ' + fmt.bytes(row.cache_effective_quota_bytes)
+        + (row.cache_effective_quota_bytes < row.cache_quota_bytes ? ' (its share of the embedded store; tier quota ' + fmt.bytes(row.cache_quota_bytes) + ')' : ''));
       fact(facts, 'Hit rate (shared)', fmt.percent(row.hit_rate));
     }
     $('end-burst').disabled = !(row && row.burst);

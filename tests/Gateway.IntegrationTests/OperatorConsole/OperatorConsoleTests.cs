@@ -89,6 +89,11 @@ public sealed class OperatorConsoleTests(BrowserFixture browser, ITestOutputHelp
             await Expect(Cell(tr, "rate_qps")).ToHaveTextAsync(Qps(row.GetProperty("rate_qps").GetDouble()));
             await Expect(Cell(tr, "hit_rate")).ToHaveTextAsync(Percent(row.GetProperty("hit_rate")));
             await Expect(Cell(tr, "cache_size_bytes")).ToHaveAttributeAsync("data-value", Raw(row.GetProperty("cache_size_bytes")));
+
+            // On the embedded store the quota shown is the one enforced: the tenant's share of the store's bound.
+            var effectiveQuota = row.GetProperty("cache_effective_quota_bytes").GetInt64();
+            Assert.InRange(effectiveQuota, 1, row.GetProperty("cache_quota_bytes").GetInt64() - 1);
+            await Expect(Cell(tr, "cache_size_bytes")).ToContainTextAsync("/ " + Bytes(effectiveQuota));
             await Expect(Cell(tr, "p95_ms")).ToHaveAttributeAsync("data-value", Raw(row.GetProperty("p95_ms")));
             await Expect(Cell(tr, "sla_compliance")).ToHaveTextAsync(Percent(row.GetProperty("sla_compliance")));
             await Expect(Cell(tr, "flags")).ToHaveAttributeAsync("data-value", "");
@@ -369,6 +374,20 @@ public sealed class OperatorConsoleTests(BrowserFixture browser, ITestOutputHelp
 
     private static string Percent(JsonElement value) =>
         value.ValueKind == JsonValueKind.Null ? "—" : (value.GetDouble() * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Bytes(long value)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = value;
+        var i = 0;
+        while (v >= 1024 && i < units.Length - 1)
+        {
+            v /= 1024;
+            i++;
+        }
+
+        return (i == 0 ? v.ToString("0", CultureInfo.InvariantCulture) : v.ToString("0.0", CultureInfo.InvariantCulture)) + " " + units[i];
+    }
 
     private static string Raw(JsonElement value) => value.ValueKind == JsonValueKind.Null ? "" : value.GetRawText();
 }
