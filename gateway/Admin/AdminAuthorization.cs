@@ -98,4 +98,24 @@ internal static class AdminAuthorization
     /// <summary>Both steps, for calls without a body: true when the caller may have <paramref name="access"/> to <paramref name="tenantId"/>.</summary>
     public static async Task<bool> AuthorizeAsync(HttpContext context, TenantTokenValidator validator, string? tenantId, AdminAccess access) =>
         await AuthenticateAsync(context, validator) is { } principal && await AuthorizeAsync(context, principal, tenantId, access);
+
+    /// <summary>
+    /// For reads of one tenant's figures: authorizes the caller (<see cref="AdminAccess.Read"/>) and resolves the tenant's
+    /// tier. Null, with the 401/403, or a 404 when the tenant is not configured and there is no default tier, written.
+    /// </summary>
+    public static async Task<TenantTier?> AuthorizeReadOfTenantAsync(HttpContext context, TenantTokenValidator validator, IGatewaySettings settings, string tenantId)
+    {
+        if (!await AuthorizeAsync(context, validator, tenantId, AdminAccess.Read))
+        {
+            return null;
+        }
+
+        if (settings.Current.Table.TryResolve(tenantId, out var resolved))
+        {
+            return resolved;
+        }
+
+        await ProblemWriter.WriteAsync(context, ProblemKind.NotFound, "The tenant is not configured and there is no default tier.", tenantId);
+        return null;
+    }
 }

@@ -43,14 +43,8 @@ internal static class TierEndpoints
         ITenantThrottleView throttle,
         BurstGrants bursts)
     {
-        if (!await AdminAuthorization.AuthorizeAsync(context, validator, tenant, AdminAccess.Read))
+        if (await AdminAuthorization.AuthorizeReadOfTenantAsync(context, validator, settings, tenant) is not { } resolved)
         {
-            return;
-        }
-
-        if (!settings.Current.Table.TryResolve(tenant, out var resolved))
-        {
-            await ProblemWriter.WriteAsync(context, ProblemKind.NotFound, "The tenant is not configured and there is no default tier.", tenant);
             return;
         }
 
